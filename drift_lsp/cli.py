@@ -1,0 +1,48 @@
+"""The `drift` command: one argparse tree, each subcommand group registered from its own module."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from storage.errors import StorageError
+
+# Each module exposes `register(subparsers)` and sets `handler=` on the parsers it adds,
+# so adding a command group touches this table and nothing else.
+COMMAND_MODULES = (
+    "drift_lsp.commands.storage",
+    "drift_lsp.commands.scan",
+    "drift_lsp.commands.memory",
+    "drift_lsp.commands.lsp",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="drift", description="Learn a codebase's conventions and flag code that drifts."
+    )
+    parser.add_argument(
+        "--root", default=".", help="workspace root (default: the current directory)"
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except StorageError as exc:
+        print(f"drift: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("drift: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

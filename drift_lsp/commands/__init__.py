@@ -1,0 +1,1 @@
+"""Subcommand groups of the `drift` CLI; each module exposes `register(subparsers)`."""
