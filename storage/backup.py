@@ -73,7 +73,9 @@ def snapshot(
 ) -> BackupInfo:
     """Write a verified copy of `source` next to `db_path`; the caller records it in history."""
     if reason not in BACKUP_REASONS:
-        raise ValueError(f"unknown backup reason {reason!r}; use one of {', '.join(BACKUP_REASONS)}")
+        raise ValueError(
+            f"unknown backup reason {reason!r}; use one of {', '.join(BACKUP_REASONS)}"
+        )
     now = datetime.now(UTC)
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
     destination = db_path.parent / "backups" / f"{database}-{stamp}-{reason}.db"

@@ -171,9 +171,7 @@ class DatabaseManager:
 
     # ---- writes ------------------------------------------------------------------------
 
-    def submit(
-        self, work: Callable[[apsw.Connection], T], *, tables: Tables = None
-    ) -> Future[T]:
+    def submit(self, work: Callable[[apsw.Connection], T], *, tables: Tables = None) -> Future[T]:
         """Queue `work(conn)` for the writer thread; the future resolves after its commit.
 
         `work` runs inside the batch transaction under its own savepoint. Name the `tables`
@@ -225,10 +223,20 @@ class DatabaseManager:
             self._run_batch(leftovers)
 
     def _run_batch(self, batch: list[_WorkItem]) -> None:
-        conn = self._writer_conn
         live = [item for item in batch if item.future.set_running_or_notify_cancel()]
         if not live:
             return
+        try:
+            self._commit_batch(live)
+        except BaseException as exc:
+            # The writer thread must outlive any one batch, or every later caller would hang.
+            with contextlib.suppress(apsw.Error):
+                if self._writer_conn.in_transaction:
+                    self._writer_conn.execute("ROLLBACK")
+            self._fail_all(live, exc)
+
+    def _commit_batch(self, live: list[_WorkItem]) -> None:
+        conn = self._writer_conn
         started = time.perf_counter()
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -272,7 +280,9 @@ class DatabaseManager:
             item.future.set_exception(self._wrap(exc))
 
     def _wrap(self, exc: BaseException) -> BaseException:
-        return _translate(exc, self.path, self.busy_timeout_ms) if isinstance(exc, apsw.Error) else exc
+        return (
+            _translate(exc, self.path, self.busy_timeout_ms) if isinstance(exc, apsw.Error) else exc
+        )
 
     def _fail_all(self, items: list[_WorkItem], exc: BaseException) -> None:
         self.telemetry.record_batch(len(items), 0.0, len(items))
