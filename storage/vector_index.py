@@ -1,0 +1,67 @@
+"""An in-memory copy of cortex.db's vectors for interactive searches (hover).
+
+Exact top-k by dot product over unit vectors (the same order as sqlite-vec's cosine
+distance). `epoch` is the `embedding_epoch` value the copy matches; the owner reloads it when
+the table's epoch moves on without it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+
+class VectorIndex:
+    def __init__(self, dimensions: int) -> None:
+        self.dimensions = dimensions
+        self.epoch = -1
+        self.lock = threading.Lock()
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._matrix = np.zeros((0, dimensions), dtype=np.float32)
+        self._size = 0
+        self._rows: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return self._size
+
+    def replace_all(self, epoch: int, ids: np.ndarray, matrix: np.ndarray) -> None:
+        self._ids = np.array(ids, dtype=np.int64)
+        self._matrix = np.array(matrix, dtype=np.float32).reshape(len(ids), self.dimensions)
+        self._size = len(ids)
+        self._rows = {int(i): row for row, i in enumerate(self._ids)}
+        self.epoch = epoch
+
+    def upsert(self, memory_id: int, vector: np.ndarray) -> None:
+        row = self._rows.get(memory_id)
+        if row is None:
+            if self._size == len(self._ids):
+                # Grow by doubling so a run of single inserts stays amortised O(1).
+                capacity = max(16, 2 * self._size)
+                self._ids = np.resize(self._ids, capacity)
+                matrix = np.zeros((capacity, self.dimensions), dtype=np.float32)
+                matrix[: self._size] = self._matrix[: self._size]
+                self._matrix = matrix
+            row = self._size
+            self._size += 1
+            self._rows[memory_id] = row
+            self._ids[row] = memory_id
+        self._matrix[row] = vector
+
+    def search(
+        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """Top-k (memory id, cosine distance), optionally only among `allowed` ids."""
+        if self._size == 0 or k <= 0:
+            return []
+        ids = self._ids[: self._size]
+        scores = self._matrix[: self._size] @ query.astype(np.float32)
+        if allowed is not None:
+            scores = np.where(np.isin(ids, allowed), scores, -np.inf)
+        count = min(k, int(np.count_nonzero(np.isfinite(scores))))
+        if count == 0:
+            return []
+        top = np.argpartition(-scores, count - 1)[:count]
+        # Ties broken by id so both search paths agree on equal scores.
+        top = top[np.lexsort((ids[top], -scores[top]))]
+        return [(int(ids[i]), float(1.0 - scores[i])) for i in top]
