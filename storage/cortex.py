@@ -286,7 +286,8 @@ class Cortex:
             dict(type=memory_type or old.type, summary=summary,
                  content=old.content if content is None else content,
                  tags=old.tags if tags is None else tags, valid_from=start, valid_until=None,
-                 confidence=old.confidence, importance=old.importance, created_by=created_by),
+                 confidence=old.confidence, importance=old.importance, created_by=created_by,
+                 supersedes=old_id),
             Links(),
         )  # fmt: skip
         now = self.clock()
