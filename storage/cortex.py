@@ -573,9 +573,9 @@ class Cortex:
             if self.index.epoch != epoch:
                 loaded_epoch, ids, matrix = self.db.read(
                     "cortex.load_vectors",
-                    lambda c: repo.load_vectors(c, self.embedder.model_id),
+                    lambda c: repo.load_vectors(c, self.embedder.model_id, self.index.dimensions),
                 )
-                self.index.replace_all(loaded_epoch, ids, matrix.reshape(len(ids), -1))
+                self.index.replace_all(loaded_epoch, ids, matrix)
         return self.index
 
     def _index_applied(self, before: int, after: int, vectors: dict[int, np.ndarray]) -> None:

@@ -77,15 +77,54 @@ _STOPWORDS = frozenset((
     "these", "this", "to", "was", "we", "were", "when", "where", "which", "while", "will",
     "with", "you", "your", "our", "us", "do", "does", "did", "not", "no",
 ))  # fmt: skip
-_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ies", "ied", "ers", "er", "ed", "es", "s")
+_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ers", "er", "ed", "es", "s")
+
+
+# Words engineers use interchangeably in code rationale. Each group shares one concept
+# feature, so "rethrow errors in tasks" meets "re-raise exceptions in jobs" without a model.
+_SYNONYM_GROUPS = (
+    "raise throw rethrow reraise propagate",
+    "error exception failure fault",
+    "job task worker queue",
+    "retry rerun",
+    "log logger logging",
+    "print stdout console",
+    "secret token password credential key",
+    "test spec",
+    "function method def",
+    "class type",
+    "name naming",
+    "config configuration setting option",
+    "dependency package library requirement",
+    "doc docstring documentation comment",
+    "database db sql table",
+    "migration schema",
+    "rollback revert down",
+    "deploy release ship",
+    "timeout deadline",
+    "http request api endpoint",
+    "flag toggle",
+    "own owner responsible",
+)
+_CONCEPTS = {word: f"s:{i}" for i, group in enumerate(_SYNONYM_GROUPS) for word in group.split()}
 
 
 def _stem(word: str) -> str:
     """A crude suffix stripper: enough for "retries"/"retry"/"retrying" to share a feature."""
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        return word[:-3] + "y"
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            stem = word[: -len(suffix)]
+            # "logging" → "logg" → "log"
+            if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "slz":
+                stem = stem[:-1]
+            return stem
     return word
+
+
+def _concept(word: str, stem: str) -> str | None:
+    return _CONCEPTS.get(word) or _CONCEPTS.get(stem) or _CONCEPTS.get(word.rstrip("s"))
 
 
 def _words(text: str) -> list[str]:
@@ -103,14 +142,18 @@ def _bucket(feature: str) -> tuple[int, float]:
 
 
 def _features(text: str) -> dict[str, float]:
-    stems = [_stem(w) for w in _words(text)]
+    words = _words(text)
+    stems = [_stem(w) for w in words]
     weights: dict[str, float] = {}
 
     def add(feature: str, weight: float) -> None:
         weights[feature] = weights.get(feature, 0.0) + weight
 
-    for stem in stems:
+    for word, stem in zip(words, stems, strict=True):
         add("w:" + stem, 1.0)
+        concept = _concept(word, stem)
+        if concept is not None:
+            add(concept, 1.0)
         padded = f"<{stem}>"
         for n in (3, 4):
             for i in range(len(padded) - n + 1):

@@ -39,7 +39,7 @@ EXPLAIN_TITLE = "Explain this convention…"
 HOVER_LINKED = 3
 HOVER_SIMILAR = 3
 # Below this cosine similarity a "similar" memory is noise, not knowledge worth a hover line.
-HOVER_MIN_SIMILARITY = 0.3
+HOVER_MIN_SIMILARITY = 0.2
 _SUMMARY_CHARS = 200
 
 _open: dict[Path, Cortex] = {}

@@ -557,7 +557,9 @@ def embedding_epoch(conn: apsw.Connection) -> int:
     return int(conn.execute("SELECT epoch FROM embedding_epoch WHERE id = 1").fetchone()[0])
 
 
-def load_vectors(conn: apsw.Connection, model_id: str) -> tuple[int, np.ndarray, np.ndarray]:
+def load_vectors(
+    conn: apsw.Connection, model_id: str, dimensions: int
+) -> tuple[int, np.ndarray, np.ndarray]:
     """(epoch, ids, matrix) of every vector made by `model_id`, read in one transaction."""
     with conn:
         epoch = embedding_epoch(conn)
@@ -569,7 +571,7 @@ def load_vectors(conn: apsw.Connection, model_id: str) -> tuple[int, np.ndarray,
         ).fetchall()
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
-    return epoch, ids, matrix.reshape(len(rows), -1) if rows else matrix.reshape(0, 0)
+    return epoch, ids, matrix.reshape(len(rows), dimensions)
 
 
 def outdated_embeddings(conn: apsw.Connection, model_id: str) -> list[int]:
