@@ -22,7 +22,7 @@ import apsw
 import numpy as np
 import sqlite_vec
 
-from storage.cortex_time import format_time, parse_time, utc_now
+from storage.cortex_time import format_time, just_after, parse_time, utc_now
 from storage.database import DatabaseManager
 from storage.embeddings import (
     Embedder,
@@ -303,7 +303,7 @@ class Cortex:
             new_id, vectors = insert(conn)
             old_changes: dict[str, Any] = {"superseded_by": new_id}
             if current.valid_until is None or current.valid_until > start:
-                old_changes["valid_until"] = max(start, _just_after(current.valid_from))
+                old_changes["valid_until"] = max(start, just_after(current.valid_from))
             repo.update_memory(conn, old_id, old_changes, now)
             repo.copy_links(conn, old_id, new_id, now)
             repo.add_relationship(conn, new_id, "supersedes", old_id, 1.0, now)
@@ -592,12 +592,6 @@ class Cortex:
         now = self.clock()
         ids = list(memory_ids)
         self.db.submit(lambda c: repo.record_access(c, ids, now, context), tables=_ACCESS_TABLES)
-
-
-def _just_after(moment: str) -> str:
-    """The next representable instant, so a superseded memory keeps a non-empty validity."""
-    parsed = datetime.fromisoformat(moment.replace("Z", "+00:00"))
-    return format_time(parsed + timedelta(milliseconds=1))
 
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from storage.cortex_errors import InvalidTimeError
 
@@ -30,3 +30,9 @@ def parse_time(text: str) -> str:
     except ValueError:
         raise InvalidTimeError(text) from None
     return format_time(moment)
+
+
+def just_after(moment: str) -> str:
+    """The next representable instant after a stored time."""
+    parsed = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return format_time(parsed + timedelta(milliseconds=1))

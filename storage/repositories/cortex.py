@@ -22,6 +22,7 @@ from storage.cortex_errors import (
     UnknownMemoryTypeError,
     UnknownRelationshipError,
 )
+from storage.cortex_time import just_after
 
 MEMORY_TYPES = (
     "core", "tribal", "procedural", "semantic", "episodic", "incident", "feedback",
@@ -228,7 +229,10 @@ def insert_memory(conn: apsw.Connection, values: dict[str, Any], now: str) -> in
 
 
 def update_memory(conn: apsw.Connection, memory_id: int, changes: dict[str, Any], now: str) -> int:
-    """Record a new version with `changes` applied (the trigger archives the old one)."""
+    """Record a new version with `changes` applied (the trigger closes the old one).
+
+    Two versions never share a recorded instant, so each stays visible to "as of" queries.
+    """
     unknown = set(changes) - set(VERSIONED)
     if unknown:
         raise ValueError(f"not versioned columns: {sorted(unknown)}")
@@ -237,7 +241,7 @@ def update_memory(conn: apsw.Connection, memory_id: int, changes: dict[str, Any]
     conn.execute(
         f"UPDATE memories SET {sets}, version = version + 1, recorded_at = :now, "
         f"updated_at = :now WHERE id = :id",
-        {**changes, "now": max(now, current.recorded_at), "id": memory_id},
+        {**changes, "now": max(now, just_after(current.recorded_at)), "id": memory_id},
     )
     return current.version + 1
 
