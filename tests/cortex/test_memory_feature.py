@@ -1,0 +1,75 @@
+"""The editor-facing pieces: hover markdown, drift.addMemory, "Explain this convention…"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+
+from drift_lsp.features import memory
+from storage.cortex import cortex_db_path
+
+PATTERN = "0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def _close_cortexes() -> Iterator[None]:
+    yield
+    memory.close_all()
+
+
+def _diagnostic(source: str = "drift", pattern_id: str | None = PATTERN) -> types.Diagnostic:
+    point = types.Position(line=3, character=4)
+    return types.Diagnostic(
+        range=types.Range(start=point, end=point),
+        message="function name should be snake_case",
+        source=source,
+        data={"patternId": pattern_id, "violationId": "v1"} if pattern_id else None,
+    )
+
+
+def test_hover_is_none_and_creates_nothing_without_memories(tmp_path: Path) -> None:
+    assert memory.memory_hover_markdown(tmp_path, PATTERN, "snake_case functions") is None
+    assert not cortex_db_path(tmp_path).exists()
+
+
+def test_explain_then_hover_shows_the_linked_and_similar_memories(tmp_path: Path) -> None:
+    [action] = memory.explain_code_actions([_diagnostic(), _diagnostic(), _diagnostic("mypy")])
+    assert action.title == "Explain this convention…"
+    assert action.command.command == "drift.addMemory"
+    assert action.command.arguments == [PATTERN]
+
+    # The client asked the user and forwards [patternId, text].
+    result = memory.add_memory(
+        tmp_path, [PATTERN, "Functions are snake_case: PEP 8, enforced by ruff\nsee ADR-7"]
+    )
+    assert result.saved and result.to_json() == {
+        "id": 1,
+        "message": "Saved memory 1 for this convention.",
+    }
+    cortex = memory.cortex_for(tmp_path)
+    saved = cortex.get(1, track=False)
+    assert (saved.type, saved.created_by, saved.tags) == ("rationale", "lsp", ("convention",))
+    assert saved.content == {
+        "explanation": "Functions are snake_case: PEP 8, enforced by ruff\nsee ADR-7"
+    }
+    assert cortex.links(1).patterns == [PATTERN]
+    cortex.add("decision", "Method names are snake_case too, including test methods")
+    cortex.add("incident", "The billing outage in May")
+
+    markdown = memory.memory_hover_markdown(tmp_path, PATTERN, "snake_case function names")
+    assert markdown is not None
+    linked, similar = markdown.split("**Related memories**")
+    assert "**Team memory**" in linked and "snake\\_case: PEP 8" in linked
+    assert "Method names are snake\\_case" in similar and "billing" not in markdown
+
+
+def test_add_memory_without_text_saves_nothing_and_says_how(tmp_path: Path) -> None:
+    result = memory.add_memory(tmp_path, [PATTERN])
+    assert not result.saved
+    assert f"drift memory add --type rationale --pattern {PATTERN}" in result.message
+    assert memory.add_memory(tmp_path, [PATTERN, "why"]).saved
+    bad = memory.add_memory(tmp_path, ["not-a-pattern", "because"])
+    assert not bad.saved and "16-character id" in bad.message
