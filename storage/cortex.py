@@ -39,7 +39,7 @@ from storage.repositories.cortex import (
     Relationship,
     SearchFilter,
 )
-from storage.vector_index import VectorIndex
+from storage.vector_index import VectorIndex, top
 
 # Names the writer's cache invalidation uses for each kind of write.
 _MEMORY_TABLES = ("memories", "memory_versions")
@@ -561,10 +561,22 @@ class Cortex:
             )
         if method != "memory":
             raise ValueError(f"unknown search method {method!r}")
-        allowed = self.db.read("cortex.searchable", lambda c: repo.searchable_ids(c, valid, now))
         index = self._fresh_index()
         with index.lock:
-            return index.search(query, k, allowed)
+            ids, scores = index.scores(query)
+        # Widen the candidate list until k of them pass the filters: exact, and for the
+        # usual filter (current, unarchived) one small query checks the first few.
+        wanted = 4 * k
+        while True:
+            candidates = top(ids, scores, wanted)
+            passing = self.db.read(
+                "cortex.filter_ids",
+                lambda c, cands=candidates: repo.filter_ids(c, [i for i, _ in cands], valid, now),
+            )
+            hits = [pair for pair in candidates if pair[0] in passing]
+            if len(hits) >= k or wanted >= len(ids):
+                return hits[:k]
+            wanted *= 8
 
     def _fresh_index(self) -> VectorIndex:
         """The in-memory index, reloaded if cortex.db's vectors changed behind its back."""

@@ -48,20 +48,17 @@ class VectorIndex:
             self._ids[row] = memory_id
         self._matrix[row] = vector
 
-    def search(
-        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
-    ) -> list[tuple[int, float]]:
-        """Top-k (memory id, cosine distance), optionally only among `allowed` ids."""
-        if self._size == 0 or k <= 0:
-            return []
-        ids = self._ids[: self._size]
-        scores = self._matrix[: self._size] @ query.astype(np.float32)
-        if allowed is not None:
-            scores = np.where(np.isin(ids, allowed), scores, -np.inf)
-        count = min(k, int(np.count_nonzero(np.isfinite(scores))))
-        if count == 0:
-            return []
-        top = np.argpartition(-scores, count - 1)[:count]
-        # Ties broken by id so both search paths agree on equal scores.
-        top = top[np.lexsort((ids[top], -scores[top]))]
-        return [(int(ids[i]), float(1.0 - scores[i])) for i in top]
+    def scores(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, cosine similarity to `query`) of every vector: a snapshot safe to keep."""
+        ids = self._ids[: self._size].copy()
+        return ids, self._matrix[: self._size] @ query.astype(np.float32)
+
+
+def top(ids: np.ndarray, scores: np.ndarray, count: int) -> list[tuple[int, float]]:
+    """The `count` best (id, cosine distance), nearest first; ties broken by id."""
+    count = min(count, len(ids))
+    if count <= 0:
+        return []
+    best = np.argpartition(-scores, count - 1)[:count]
+    best = best[np.lexsort((ids[best], -scores[best]))]
+    return [(int(ids[i]), float(1.0 - scores[i])) for i in best]

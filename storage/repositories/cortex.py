@@ -621,10 +621,20 @@ def knn(
     return [(int(i), float(d)) for i, d in rows]
 
 
-def searchable_ids(conn: apsw.Connection, filters: SearchFilter, now: str) -> np.ndarray:
+def filter_ids(
+    conn: apsw.Connection, ids: Sequence[int], filters: SearchFilter, now: str
+) -> set[int]:
+    """Which of `ids` pass `filters`."""
     where, params = _filter_sql(filters, now)
-    rows = conn.execute(f"SELECT m.id FROM memories m WHERE {where}", params)
-    return np.fromiter((r[0] for r in rows), dtype=np.int64)
+    passing: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT m.id FROM memories m WHERE m.id IN ({marks}) AND {where}", [*chunk, *params]
+        )
+        passing.update(r[0] for r in rows)
+    return passing
 
 
 # ---- access tracking, retention, invariants ------------------------------------------------
