@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,6 +31,7 @@ from storage.embeddings import (
     content_hash,
     default_embedder,
 )
+from storage.migrate import current_version, latest_version
 from storage.repositories import cortex as repo
 from storage.repositories.cortex import (
     LinkedPattern,
@@ -83,6 +84,24 @@ def open_cortex_db(path: Path, **kwargs: Any) -> DatabaseManager:
 def check_cortex(db: DatabaseManager) -> list[str]:
     """Cortex invariants for `drift doctor`: an empty list when healthy."""
     return db.read("cortex.doctor", repo.check_invariants)
+
+
+def cortex_doctor(root: Path) -> list[str]:
+    """`drift doctor`'s cortex part for a workspace: problems found, [] when healthy or absent.
+
+    Opens without migrating, so an old schema is reported rather than changed.
+    """
+    path = cortex_db_path(root)
+    if not path.exists():
+        return []
+    with open_cortex_db(path, auto_migrate=False) as db:
+        found, supported = db.read("cortex.version", current_version), latest_version("cortex")
+        if found < supported:
+            return [
+                f"{path} has schema {found}, this Drift uses {supported}: "
+                f"run `drift migrate --database cortex`"
+            ]
+        return check_cortex(db)
 
 
 @dataclass(frozen=True)
@@ -338,8 +357,15 @@ class Cortex:
         self.db.write(work, tables=_LINK_TABLES)
 
     def purge_archived(self, older_than_days: float = 90.0) -> int:
-        """Retention: delete memories archived more than `older_than_days` ago."""
-        cutoff = format_time(datetime.now(UTC) - timedelta(days=older_than_days))
+        """Retention: delete memories archived more than `older_than_days` ago.
+
+        Takes a `pre_destructive_operation` backup first when there is something to delete.
+        """
+        now = datetime.fromisoformat(self.clock().replace("Z", "+00:00"))
+        cutoff = format_time(now - timedelta(days=older_than_days))
+        if not self.db.read("cortex.purgeable", lambda c: repo.archived_before(c, cutoff)):
+            return 0
+        self.db.backup("pre_destructive_operation")
         return self.db.write(
             lambda c: repo.purge_archived(c, cutoff),
             tables=(*_MEMORY_TABLES, *_LINK_TABLES, *_VECTOR_TABLES, "memory_relationships"),
@@ -616,6 +642,7 @@ __all__ = [
     "SearchHit",
     "check_cortex",
     "cortex_db_path",
+    "cortex_doctor",
     "load_sqlite_vec",
     "open_cortex_db",
 ]

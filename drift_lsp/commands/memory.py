@@ -80,6 +80,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _json_option(archive)
     archive.set_defaults(handler=_archive)
 
+    purge = commands.add_parser(
+        "purge", help="retention: delete memories archived long ago (backs up first)"
+    )
+    purge.add_argument("--older-than-days", type=float, default=90.0, metavar="DAYS")
+    purge.set_defaults(handler=_purge)
+
 
 def _validity_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--valid-from", metavar="T", help="when it became true (default now)")
@@ -195,6 +201,13 @@ def _archive(args: argparse.Namespace) -> int:
     with _open(args) as cortex:
         memory = cortex.archive(args.id, args.reason)
         return _print_memory(args, memory, f"archived memory {memory.id}")
+
+
+def _purge(args: argparse.Namespace) -> int:
+    with _open(args) as cortex:
+        removed = cortex.purge_archived(args.older_than_days)
+    print(f"removed {removed} memories archived more than {args.older_than_days:g} days ago")
+    return 0
 
 
 def _posix(path: str) -> str:

@@ -652,13 +652,18 @@ def record_access(conn: apsw.Connection, memory_ids: Sequence[int], now: str, co
     )
 
 
-def purge_archived(conn: apsw.Connection, archived_before: str) -> int:
-    """Retention: physically remove memories archived before the cutoff, with their history."""
+def archived_before(conn: apsw.Connection, cutoff: str) -> list[int]:
     rows = conn.execute(
-        "SELECT id FROM memories WHERE archived = 1 AND updated_at < ?", (archived_before,)
-    ).fetchall()
-    conn.executemany("DELETE FROM memories WHERE id = ?", rows)
-    return len(rows)
+        "SELECT id FROM memories WHERE archived = 1 AND updated_at < ? ORDER BY id", (cutoff,)
+    )
+    return [r[0] for r in rows]
+
+
+def purge_archived(conn: apsw.Connection, cutoff: str) -> int:
+    """Retention: physically remove memories archived before the cutoff, with their history."""
+    ids = archived_before(conn, cutoff)
+    conn.executemany("DELETE FROM memories WHERE id = ?", [(i,) for i in ids])
+    return len(ids)
 
 
 def check_invariants(conn: apsw.Connection) -> list[str]:
@@ -676,8 +681,8 @@ def check_invariants(conn: apsw.Connection) -> list[str]:
             "embedding links without a vector in memory_embeddings",
         ),
         (
-            "SELECT (SELECT count(*) FROM memory_embeddings) - "
-            "(SELECT count(*) FROM memory_embedding_link)",
+            "SELECT count(*) FROM memory_embeddings e WHERE NOT EXISTS "
+            "(SELECT 1 FROM memory_embedding_link l WHERE l.vec_rowid = e.rowid)",
             "vectors in memory_embeddings without a link row",
         ),
         (

@@ -96,10 +96,16 @@ def test_archive_hides_but_never_deletes_until_retention(cortex: Cortex, clock: 
     kept = cortex.add("core", "Tests run in CI")
     with pytest.raises(apsw.ConstraintError, match="archived, not deleted"):
         cortex.db.write(lambda c: c.execute("DELETE FROM memories WHERE id = ?", (kept.id,)))
-    # Retention only removes what was archived before the cutoff (the clock is in 2026-01).
-    assert cortex.purge_archived(older_than_days=0) == 1
+    # Retention only removes what was archived before the cutoff, after a safety backup.
+    clock.advance(days=10)
+    assert cortex.purge_archived(older_than_days=30) == 0
+    assert not (cortex.db.path.parent / "backups").exists()
+    assert cortex.purge_archived(older_than_days=5) == 1
     assert [m.id for m in cortex.list(include_archived=True).items] == [kept.id]
+    assert cortex.history(memory.id) == []
     assert cortex.check() == []
+    [backup] = (cortex.db.path.parent / "backups").iterdir()
+    assert backup.name.startswith("cortex-") and "pre_destructive_operation" in backup.name
 
 
 def test_list_pages_by_keyset_newest_first(cortex: Cortex) -> None:

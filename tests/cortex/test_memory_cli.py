@@ -61,6 +61,8 @@ def test_add_list_search_show_supersede_archive(
     assert "supersede chain: 1 → 4" in capsys.readouterr().out
     drift(tmp_path, "memory", "show", "3", "--json")
     assert json.loads(capsys.readouterr().out)["archive_reason"] == "we dropped SLOs"
+    drift(tmp_path, "memory", "purge", "--older-than-days", "30")
+    assert "removed 0 memories" in capsys.readouterr().out
 
 
 def test_show_as_of_prints_the_version_known_then(
