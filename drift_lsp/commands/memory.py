@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     commands = parser.add_subparsers(dest="memory_command", required=True, metavar="ACTION")
 
-    add = commands.add_parser("add", help="store a new memory")
+    add = _action(commands, "add", "store a new memory", _add)
     add.add_argument("--type", required=True, metavar="T", help=f"one of {', '.join(MEMORY_TYPES)}")
     add.add_argument("--summary", required=True, help="one sentence: what to remember")
     add.add_argument("--content", metavar="JSON", help="structured details, a JSON value")
@@ -28,72 +29,72 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--file", action="append", default=[], metavar="PATH",
                      help="link to a workspace file (repeatable)")  # fmt: skip
     _validity_options(add)
-    _json_option(add)
-    add.set_defaults(handler=_add)
 
-    listing = commands.add_parser("list", help="list memories, newest first")
+    listing = _action(commands, "list", "list memories, newest first", _list)
     listing.add_argument("--type", metavar="T", help="only memories of this type")
     listing.add_argument("--after", type=int, metavar="ID",
                          help="continue after this id (printed at the end of a page)")  # fmt: skip
     listing.add_argument("--limit", type=_positive, default=20)
     listing.add_argument("--archived", action="store_true", help="include archived memories")
-    _json_option(listing)
-    listing.set_defaults(handler=_list)
 
-    search = commands.add_parser("search", help="find memories similar to a text")
+    search = _action(commands, "search", "find memories similar to a text", _search)
     search.add_argument("text")
     search.add_argument("--k", type=_positive, default=5, help="how many (default 5)")
     search.add_argument("--type", action="append", default=[], metavar="T")
     search.add_argument("--tag", action="append", default=[])
     search.add_argument("--valid-at", metavar="T", help="memories true at this time")
     search.add_argument("--archived", action="store_true", help="include archived memories")
-    _json_option(search)
-    search.set_defaults(handler=_search)
 
-    show = commands.add_parser("show", help="one memory with links and relationships")
+    show = _action(commands, "show", "one memory with links and relationships", _show)
     show.add_argument("id", type=int)
     show.add_argument("--as-of", metavar="T", help="the version the database held at time T")
     show.add_argument("--history", action="store_true", help="also print every version")
-    _json_option(show)
-    show.set_defaults(handler=_show)
 
-    link = commands.add_parser("link", help="relate two memories: A REL B")
+    link = _action(commands, "link", "relate two memories: A REL B", _link)
     link.add_argument("source", type=int, metavar="A")
     link.add_argument("rel", metavar="REL", help=f"one of {', '.join(RELATIONSHIP_TYPES)}")
     link.add_argument("target", type=int, metavar="B")
     link.add_argument("--strength", type=float, default=1.0, help="0..1 (default 1)")
-    _json_option(link)
-    link.set_defaults(handler=_link)
 
-    supersede = commands.add_parser("supersede", help="replace a memory with a newer one")
+    supersede = _action(commands, "supersede", "replace a memory with a newer one", _supersede)
     supersede.add_argument("old", type=int, metavar="OLD")
     supersede.add_argument("--summary", required=True)
     supersede.add_argument("--content", metavar="JSON")
     supersede.add_argument("--type", metavar="T", help="default: the old memory's type")
     supersede.add_argument("--valid-from", metavar="T", help="when the new one starts (now)")
-    _json_option(supersede)
-    supersede.set_defaults(handler=_supersede)
 
-    archive = commands.add_parser("archive", help="hide a memory (kept, never deleted)")
+    archive = _action(commands, "archive", "hide a memory (kept, never deleted)", _archive)
     archive.add_argument("id", type=int)
     archive.add_argument("--reason", required=True)
-    _json_option(archive)
-    archive.set_defaults(handler=_archive)
 
-    purge = commands.add_parser(
-        "purge", help="retention: delete memories archived long ago (backs up first)"
+    purge = _action(
+        commands,
+        "purge",
+        "retention: delete memories archived long ago (backs up first)",
+        _purge,
+        json_output=False,
     )
     purge.add_argument("--older-than-days", type=float, default=90.0, metavar="DAYS")
-    purge.set_defaults(handler=_purge)
+
+
+def _action(
+    commands: argparse._SubParsersAction,
+    name: str,
+    help_text: str,
+    handler: Callable[[argparse.Namespace], int],
+    *,
+    json_output: bool = True,
+) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help_text)
+    parser.set_defaults(handler=handler)
+    if json_output:
+        parser.add_argument("--json", action="store_true", help="print JSON")
+    return parser
 
 
 def _validity_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--valid-from", metavar="T", help="when it became true (default now)")
     parser.add_argument("--valid-until", metavar="T", help="when it stops being true")
-
-
-def _json_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _positive(text: str) -> int:
