@@ -604,6 +604,10 @@ class Cortex:
                 return hits[:k]
             wanted *= 8
 
+    def warm(self) -> int:
+        """Load the in-memory index now (e.g. at server start); returns how many vectors."""
+        return len(self._fresh_index())
+
     def _fresh_index(self) -> VectorIndex:
         """The in-memory index, reloaded if cortex.db's vectors changed behind its back."""
         epoch = self.db.read("cortex.epoch", repo.embedding_epoch)

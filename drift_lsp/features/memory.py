@@ -7,7 +7,7 @@ Plain functions; `server.py` wires them, two lines each:
     def add_memory(ls, *args): return memory.add_memory(root, args).to_json()  # + showMessage
     codeAction: actions += memory.explain_code_actions(params.context.diagnostics)
     hover: text += memory.memory_hover_markdown(root, pattern.id, f"{pattern.name} …") or ""
-    shutdown: memory.close_all()
+    initialized: memory.warm(root)        shutdown: memory.close_all()
 
 Getting the explanation text: LSP has no input box (`window/showMessageRequest` offers
 buttons only). So the code action runs `drift.addMemory` with `[patternId]` alone and the
@@ -57,6 +57,20 @@ def cortex_for(workspace_root: Path, *, create: bool = True) -> Cortex | None:
             cortex = Cortex.open(root)
             _open[root] = cortex
         return cortex
+
+
+def warm(workspace_root: Path) -> None:
+    """Load the workspace's memory vectors in the background so the first hover is fast."""
+
+    def load() -> None:
+        try:
+            cortex = cortex_for(workspace_root, create=False)
+            if cortex is not None:
+                cortex.warm()
+        except StorageError as exc:
+            log.warning("could not load team memory for %s: %s", workspace_root, exc)
+
+    threading.Thread(target=load, name="drift-memory-warm", daemon=True).start()
 
 
 def close_all() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,3 +74,13 @@ def test_add_memory_without_text_saves_nothing_and_says_how(tmp_path: Path) -> N
     assert memory.add_memory(tmp_path, [PATTERN, "why"]).saved
     bad = memory.add_memory(tmp_path, ["not-a-pattern", "because"])
     assert not bad.saved and "16-character id" in bad.message
+
+
+def test_warm_loads_the_vectors_in_the_background(tmp_path: Path) -> None:
+    memory.warm(tmp_path)  # nothing to load, nothing created
+    assert memory.add_memory(tmp_path, [PATTERN, "Functions are snake_case"]).saved
+    memory.close_all()
+    memory.warm(tmp_path)
+    for thread in [t for t in threading.enumerate() if t.name == "drift-memory-warm"]:
+        thread.join()
+    assert len(memory.cortex_for(tmp_path).index) == 1
