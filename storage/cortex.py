@@ -250,7 +250,10 @@ class Cortex:
         now = self.clock()
         values.setdefault("valid_from", now)
         self._check_validity(values["valid_from"], values.get("valid_until"))
-        text = repo.memory_text(values["summary"], content, values["tags"])
+        # The stored (canonical JSON) form, so the hash matches Memory.embedding_text() later.
+        text = repo.memory_text(
+            values["summary"], repo.parse_content(values["content"]), values["tags"]
+        )
         vector = self.embeddings.embed(text)
         values["tags"] = repo.dump_json(values["tags"], "tags")
         values["created_by"] = created_by
@@ -271,17 +274,34 @@ class Cortex:
             values["tags"] = repo.dump_json(values["tags"], "tags")
         if "archived" in values:
             values["archived"] = int(bool(values["archived"]))
+        current = self.db.read("cortex.get", lambda c: repo.require_memory(c, memory_id))
+        # Embed outside the writer: the text the new version will have, from what we read.
+        expected = repo.memory_text(
+            values.get("summary", current.summary),
+            repo.parse_content(values["content"]) if "content" in values else current.content,
+            repo.parse_content(values["tags"]) if "tags" in values else current.tags,
+        )
+        vector = self.embeddings.embed(expected)
         now = self.clock()
 
         def work(conn: apsw.Connection) -> tuple[int, int, dict[int, np.ndarray]]:
             before = repo.embedding_epoch(conn)
             repo.update_memory(conn, memory_id, values, now)
-            fresh = self._reembed(conn, [memory_id], now)
-            return before, repo.embedding_epoch(conn), fresh
+            text = repo.require_memory(conn, memory_id).embedding_text()
+            digest = content_hash(text)
+            if repo.embedding_key(conn, memory_id) == (digest, self.embedder.model_id):
+                return before, before, {}
+            # A concurrent update changed the base we embedded from: embed what was written.
+            fresh = vector if text == expected else self._embed_now(text)
+            repo.store_embedding(conn, memory_id, fresh, self.embedder.model_id, digest, now)
+            return before, repo.embedding_epoch(conn), {memory_id: fresh}
 
         before, after, fresh = self.db.write(work, tables=(*_MEMORY_TABLES, *_VECTOR_TABLES))
         self._index_applied(before, after, fresh)
         return self.get(memory_id, track=False)
+
+    def _embed_now(self, text: str) -> np.ndarray:
+        return check_vector(self.embedder.embed([text])[0], self.embedder.dimensions)
 
     def supersede(
         self,
@@ -371,35 +391,31 @@ class Cortex:
             tables=(*_MEMORY_TABLES, *_LINK_TABLES, *_VECTOR_TABLES, "memory_relationships"),
         )
 
-    def reembed_outdated(self) -> int:
-        """Give every memory a vector from the current embedder (after switching models)."""
-        now = self.clock()
+    def reembed_outdated(self, batch: int = 256) -> int:
+        """Give every memory a vector from the current embedder (after switching models).
 
-        def work(conn: apsw.Connection) -> int:
-            return len(self._reembed(conn, repo.outdated_embeddings(conn, self.embedder.model_id),
-                                     now, only_if_changed=False))  # fmt: skip
+        Embeds in batches outside the writer, so other writes keep flowing meanwhile.
+        """
+        model = self.embedder.model_id
+        stale = self.db.read(
+            "cortex.outdated",
+            lambda c: list(repo.memories_by_id(c, repo.outdated_embeddings(c, model)).values()),
+        )
+        for start in range(0, len(stale), batch):
+            chunk = stale[start : start + batch]
+            texts = [m.embedding_text() for m in chunk]
+            vectors = self.embeddings.embed_many(texts)
+            rows = [
+                (m.id, v, content_hash(t)) for m, v, t in zip(chunk, vectors, texts, strict=True)
+            ]
+            now = self.clock()
 
-        return self.db.write(work, tables=_VECTOR_TABLES)
+            def work(conn: apsw.Connection, rows: list = rows, now: str = now) -> None:
+                for memory_id, vector, digest in rows:
+                    repo.store_embedding(conn, memory_id, vector, model, digest, now)
 
-    def _reembed(
-        self, conn: apsw.Connection, ids: Sequence[int], now: str, *, only_if_changed: bool = True
-    ) -> dict[int, np.ndarray]:
-        """On the writer: refresh vectors of memories whose embedded text changed."""
-        fresh = {}
-        for memory_id in ids:
-            memory = repo.require_memory(conn, memory_id)
-            text = memory.embedding_text()
-            digest = content_hash(text)
-            row = conn.execute(
-                "SELECT content_hash, model_id FROM memory_embedding_link WHERE memory_id = ?",
-                (memory_id,),
-            ).fetchone()
-            if only_if_changed and row == (digest, self.embedder.model_id):
-                continue
-            vector = check_vector(self.embedder.embed([text])[0], self.embedder.dimensions)
-            repo.store_embedding(conn, memory_id, vector, self.embedder.model_id, digest, now)
-            fresh[memory_id] = vector
-        return fresh
+            self.db.write(work, tables=_VECTOR_TABLES)
+        return len(stale)
 
     def _checked_values(self, **values: Any) -> dict[str, Any]:
         """Validate user-supplied column values; raises CortexError subclasses."""

@@ -557,6 +557,15 @@ def store_embedding(
     )
 
 
+def embedding_key(conn: apsw.Connection, memory_id: int) -> tuple[str, str] | None:
+    """(content hash, model id) of the memory's stored vector, None if it has none."""
+    row = conn.execute(
+        "SELECT content_hash, model_id FROM memory_embedding_link WHERE memory_id = ?",
+        (memory_id,),
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
 def embedding_epoch(conn: apsw.Connection) -> int:
     return int(conn.execute("SELECT epoch FROM embedding_epoch WHERE id = 1").fetchone()[0])
 

@@ -117,3 +117,18 @@ def test_list_pages_by_keyset_newest_first(cortex: Cortex) -> None:
     pages = [m.id for page in (first, second, third) for m in page.items]
     assert pages == list(reversed(ids))
     assert third.next_after is None
+
+
+def test_an_update_that_changes_the_text_changes_the_vector_and_archive_does_not(
+    cortex: Cortex,
+) -> None:
+    memory = cortex.add("decision", "Use tabs", content={"z": "last", "a": "first"})
+    epoch = cortex.db.read("t", lambda c: c.execute("SELECT epoch FROM embedding_epoch").fetchone())
+    cortex.archive(memory.id, "style changed")
+    assert (
+        cortex.db.read("t", lambda c: c.execute("SELECT epoch FROM embedding_epoch").fetchone())
+        == epoch
+    )
+    cortex.update(memory.id, summary="Use four spaces", archived=False, archive_reason=None)
+    hits = cortex.search("four spaces indentation", k=1)
+    assert [(h.memory.id, h.memory.version) for h in hits] == [(memory.id, 3)]
