@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 import apsw
 import numpy as np
@@ -266,7 +266,16 @@ def save_precomputed(path: Path, model_id: str, vectors: dict[str, np.ndarray]) 
     partial.replace(path)
 
 
-ReadFn = Callable[[Callable[[apsw.Connection], object]], object]
+T = TypeVar("T")
+
+
+class ReadFn(Protocol):
+    """Runs `fn(conn)` on a read connection and returns its result."""
+
+    def __call__(self, fn: Callable[[apsw.Connection], T], /) -> T: ...
+
+
+# Queues `fn(conn)` on the writer; the result is not waited for.
 SubmitFn = Callable[[Callable[[apsw.Connection], object]], object]
 
 
@@ -310,40 +319,35 @@ class EmbeddingCache:
 
     def embed_many(self, texts: Sequence[str]) -> np.ndarray:
         hashes = [content_hash(t) for t in texts]
-        found: dict[str, np.ndarray] = {}
         with self._lock:
-            for h in hashes:
-                vector = self._l1.get(h)
-                if vector is not None:
-                    found[h] = vector
-                    self.stats.l1 += 1
+            found = {h: v for h in dict.fromkeys(hashes) if (v := self._l1.get(h)) is not None}
+            self.stats.l1 += len(found)
         missing = [h for h in dict.fromkeys(hashes) if h not in found]
         if missing:
             from_table = self._read(lambda conn: self._lookup_table(conn, missing))
-            self.stats.l2 += len(from_table)  # type: ignore[arg-type]
-            found.update(from_table)  # type: ignore[arg-type]
-            for h in missing:
-                if h not in found and h in self._l3:
-                    found[h] = self._l3[h]
-                    self.stats.l3 += 1
+            from_file = {h: self._l3[h] for h in missing if h not in from_table and h in self._l3}
+            found.update(from_table)
+            found.update(from_file)
         to_compute = {h: t for h, t in zip(hashes, texts, strict=True) if h not in found}
+        fresh = {}
         if to_compute:
             computed = self.embedder.embed(list(to_compute.values()))
             fresh = {
                 h: check_vector(v, self.embedder.dimensions)
                 for h, v in zip(to_compute, computed, strict=True)
             }
-            self.stats.computed += len(fresh)
             found.update(fresh)
             self._submit(lambda conn: self._store_table(conn, fresh))
         with self._lock:
+            if missing:
+                self.stats.l2 += len(from_table)
+                self.stats.l3 += len(from_file)
+            self.stats.computed += len(fresh)
             for h in missing:
                 self._l1[h] = found[h]
-        return (
-            np.stack([found[h] for h in hashes])
-            if hashes
-            else np.zeros((0, self.embedder.dimensions), dtype=np.float32)
-        )
+        if not hashes:
+            return np.zeros((0, self.embedder.dimensions), dtype=np.float32)
+        return np.stack([found[h] for h in hashes])
 
     def _lookup_table(self, conn: apsw.Connection, hashes: list[str]) -> dict[str, np.ndarray]:
         found = {}
@@ -381,5 +385,5 @@ class EmbeddingCache:
             return {h: np.frombuffer(blob, dtype=np.float32) for h, blob in rows}
 
         vectors = self._read(all_vectors)
-        save_precomputed(path, self.embedder.model_id, vectors)  # type: ignore[arg-type]
-        return len(vectors)  # type: ignore[arg-type]
+        save_precomputed(path, self.embedder.model_id, vectors)
+        return len(vectors)

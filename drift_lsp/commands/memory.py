@@ -9,7 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from storage.cortex import Cortex, Links, Memory, MemoryView, SearchFilter, SearchHit
+from storage.cortex import (
+    Cortex,
+    Links,
+    Memory,
+    MemoryView,
+    SearchFilter,
+    SearchHit,
+    precomputed_path,
+)
 from storage.repositories.cortex import MEMORY_TYPES, RELATIONSHIP_TYPES, parse_content
 
 
@@ -76,6 +84,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     purge.add_argument("--older-than-days", type=float, default=90.0, metavar="DAYS")
 
+    precompute = _action(
+        commands,
+        "precompute",
+        "write every cached embedding to .drift/embeddings.npz (loaded at start-up)",
+        _precompute,
+        json_output=False,
+    )
+    precompute.add_argument("--out", metavar="PATH", help="another file to write instead")
+
 
 def _action(
     commands: argparse._SubParsersAction,
@@ -123,6 +140,11 @@ def _add(args: argparse.Namespace) -> int:
             valid_from=args.valid_from,
             valid_until=args.valid_until,
         )
+        unknown = [p.pattern_id for p in cortex.with_patterns([memory.id]).get(memory.id, [])
+                   if p.name is None]  # fmt: skip
+        if unknown:
+            print(f"note: drift.db has no pattern {', '.join(unknown)} (yet); the link is kept",
+                  file=sys.stderr)  # fmt: skip
         return _print_memory(args, memory, f"added memory {memory.id}")
 
 
@@ -208,6 +230,15 @@ def _purge(args: argparse.Namespace) -> int:
     with _open(args) as cortex:
         removed = cortex.purge_archived(args.older_than_days)
     print(f"removed {removed} memories archived more than {args.older_than_days:g} days ago")
+    return 0
+
+
+def _precompute(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    out = Path(args.out) if args.out else precomputed_path(root)
+    with _open(args) as cortex:
+        count = cortex.embeddings.export_precomputed(out)
+    print(f"wrote {count} embeddings to {out}")
     return 0
 
 

@@ -46,8 +46,19 @@ _open: dict[Path, Cortex] = {}
 _open_lock = threading.Lock()
 
 
-def cortex_for(workspace_root: Path, *, create: bool = True) -> Cortex | None:
-    """The workspace's Cortex, opened once per root and kept for the server's life."""
+def cortex_for(workspace_root: Path) -> Cortex:
+    """The workspace's Cortex, opened (and created) once per root, kept for the server's life."""
+    cortex = _cortex(workspace_root, create=True)
+    assert cortex is not None
+    return cortex
+
+
+def existing_cortex(workspace_root: Path) -> Cortex | None:
+    """Like `cortex_for`, but None instead of creating a cortex.db that isn't there."""
+    return _cortex(workspace_root, create=False)
+
+
+def _cortex(workspace_root: Path, *, create: bool) -> Cortex | None:
     root = Path(workspace_root).resolve()
     with _open_lock:
         cortex = _open.get(root)
@@ -64,7 +75,7 @@ def warm(workspace_root: Path) -> None:
 
     def load() -> None:
         try:
-            cortex = cortex_for(workspace_root, create=False)
+            cortex = existing_cortex(workspace_root)
             if cortex is not None:
                 cortex.warm()
         except StorageError as exc:
@@ -93,7 +104,7 @@ def memory_hover_markdown(workspace_root: Path, pattern_id: str, pattern_text: s
     in-memory top-k; a workspace that has no cortex.db yet is not given one by a hover.
     """
     try:
-        cortex = cortex_for(workspace_root, create=False)
+        cortex = existing_cortex(workspace_root)
         if cortex is None:
             return None
         linked = cortex.for_pattern(pattern_id, limit=HOVER_LINKED)
@@ -165,7 +176,7 @@ def add_memory(workspace_root: Path, arguments: Sequence[Any]) -> AddMemoryResul
         )
     first_line, _, rest = text.strip().partition("\n")
     try:
-        memory = cortex_for(workspace_root).add(  # type: ignore[union-attr]
+        memory = cortex_for(workspace_root).add(
             "rationale",
             first_line.strip(),
             content={"explanation": text.strip()} if rest.strip() else None,

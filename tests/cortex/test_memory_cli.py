@@ -30,7 +30,9 @@ def test_add_list_search_show_supersede_archive(
                  "Jobs re-raise exceptions because the runner retries", "--tag", "errors",
                  "--pattern", pattern, "--file", "jobs/runner.py",
                  "--content", '{"ticket": "OPS-12"}') == 0  # fmt: skip
-    assert "added memory 1" in capsys.readouterr().out
+    added = capsys.readouterr()
+    assert "added memory 1" in added.out
+    assert f"drift.db has no pattern {pattern} (yet)" in added.err
     drift(tmp_path, "memory", "add", "--type", "tribal", "--summary", "print is fine in scripts/")
     drift(tmp_path, "memory", "add", "--type", "glossary", "--summary", "SLO: service level")
     capsys.readouterr()
@@ -63,6 +65,9 @@ def test_add_list_search_show_supersede_archive(
     assert json.loads(capsys.readouterr().out)["archive_reason"] == "we dropped SLOs"
     drift(tmp_path, "memory", "purge", "--older-than-days", "30")
     assert "removed 0 memories" in capsys.readouterr().out
+    drift(tmp_path, "memory", "precompute")
+    assert "wrote 5 embeddings to" in capsys.readouterr().out
+    assert (tmp_path / ".drift" / "embeddings.npz").exists()
 
 
 def test_show_as_of_prints_the_version_known_then(
