@@ -49,6 +49,8 @@ _VECTOR_TABLES = ("memory_embeddings", "memory_embedding_link", "embedding_epoch
 _ACCESS_TABLES = ("memory_usage_history",)
 
 SearchMethod = Literal["vec", "memory"]
+# sqlite-vec's largest k for a KNN query.
+MAX_K = 4096
 # Default search: current, unarchived memories of any type.
 NO_FILTER = SearchFilter()
 
@@ -589,6 +591,8 @@ class Cortex:
     ) -> list[tuple[int, float]]:
         """(memory id, cosine distance) of the `k` nearest vectors passing `filters`."""
         query = check_vector(vector, self.embedder.dimensions)
+        if not 1 <= k <= MAX_K:
+            raise repo.InvalidContentError(f"k must be between 1 and {MAX_K}, got {k}")
         for memory_type in filters.types:
             repo.check_type(memory_type)
         valid = SearchFilter(

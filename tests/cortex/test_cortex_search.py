@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from storage.cortex import Cortex, SearchFilter
+from storage.cortex_errors import CortexError
 from storage.embeddings import DIMENSIONS
 
 from .conftest import Clock
@@ -138,3 +139,9 @@ def test_search_records_access_through_the_writer(cortex: Cortex) -> None:
 def test_search_on_an_empty_store_returns_nothing(cortex: Cortex, k: int) -> None:
     assert cortex.search("anything", k=k) == []
     assert cortex.search("anything", k=k, method="memory") == []
+
+
+@pytest.mark.parametrize("k", [0, 5000])
+def test_an_impossible_k_is_a_clear_error(cortex: Cortex, k: int) -> None:
+    with pytest.raises(CortexError, match="k must be between 1 and 4096"):
+        cortex.search("anything", k=k)
