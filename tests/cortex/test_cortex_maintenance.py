@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import apsw
+import pytest
 
+from drift_lsp.features import memory as memory_feature
 from storage.backup import list_backups, sha256_of
 from storage.cortex import Cortex, cortex_db_path, cortex_doctor, open_cortex_db
 from storage.embeddings import HashingEmbedder
+from storage.errors import DatabaseCorruptError
 
 from .conftest import Clock
 
@@ -66,3 +69,14 @@ def test_switching_embedder_reembeds_every_memory(root: Path, clock: Clock) -> N
         assert cortex.reembed_outdated() == 2
         assert [h.memory.id for h in cortex.search("ship Tuesday", k=1)] == [1]
         assert cortex.check() == []
+
+
+def test_a_garbage_cortex_db_is_reported_and_left_alone(root: Path) -> None:
+    path = cortex_db_path(root)
+    path.parent.mkdir(parents=True)
+    garbage = b"this is not a database" * 100
+    path.write_bytes(garbage)
+    with pytest.raises(DatabaseCorruptError, match="not a usable Drift database"):
+        Cortex.open(root)
+    assert memory_feature.memory_hover_markdown(root, "0123456789abcdef", "names") is None
+    assert path.read_bytes() == garbage
