@@ -1,13 +1,18 @@
 """Team memory in the editor: hover text, the `drift.addMemory` command, and the
 "Explain this convention…" code action.
 
-Plain functions; `server.py` wires them, two lines each:
+Plain functions; `server.py` wires them (they block on SQLite: call them off the event loop,
+e.g. `await asyncio.to_thread(...)`, as for any storage read):
 
     @server.command(memory.ADD_MEMORY_COMMAND)
-    def add_memory(ls, *args): return memory.add_memory(root, args).to_json()  # + showMessage
+    def add_memory(ls, *args):
+        result = memory.add_memory(root, args)
+        ls.window_show_message(ShowMessageParams(
+            type=MessageType.Info if result.saved else MessageType.Warning, message=result.message))
+        return result.to_json()                    # {"id": int | None, "message": str}
     codeAction: actions += memory.explain_code_actions(params.context.diagnostics)
-    hover: text += memory.memory_hover_markdown(root, pattern.id, f"{pattern.name} …") or ""
-    initialized: memory.warm(root)        shutdown: memory.close_all()
+    hover:      extra = memory.memory_hover_markdown(root, pattern.id, pattern_text)  # str | None
+    initialized: memory.warm(root)                 shutdown: memory.close_all()
 
 Getting the explanation text: LSP has no input box (`window/showMessageRequest` offers
 buttons only). So the code action runs `drift.addMemory` with `[patternId]` alone and the
