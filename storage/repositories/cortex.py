@@ -303,17 +303,13 @@ def valid_at(
 ) -> list[Memory]:
     """Memories true at `valid_time`, as the database knew them at `as_of` (default: now)."""
     if as_of is None:
-        source, columns, known = "memories v", _CURRENT_COLUMNS.replace("m.", "v."), "1"
-        params: list[Any] = []
-        join = ""
+        known, params = "v.recorded_until IS NULL", []
     else:
-        source, columns = "memory_versions v", _VERSION_COLUMNS
-        join = " JOIN memories m ON m.id = v.memory_id"
         known = "v.recorded_at <= ? AND (v.recorded_until IS NULL OR v.recorded_until > ?)"
         params = [as_of, as_of]
     sql = (
-        f"SELECT {columns} FROM {source}{join} WHERE {known} AND v.valid_from <= ? "
-        f"AND (v.valid_until IS NULL OR v.valid_until > ?)"
+        f"SELECT {_VERSION_COLUMNS} FROM memory_versions v JOIN memories m ON m.id = v.memory_id "
+        f"WHERE {known} AND v.valid_from <= ? AND (v.valid_until IS NULL OR v.valid_until > ?)"
     )
     params += [valid_time, valid_time]
     if memory_type is not None:
@@ -321,8 +317,7 @@ def valid_at(
         params.append(check_type(memory_type))
     if not include_archived:
         sql += " AND v.archived = 0"
-    order = "v.memory_id" if as_of is not None else "v.id"
-    return [Memory.from_row(r) for r in conn.execute(sql + f" ORDER BY {order}", params)]
+    return [Memory.from_row(r) for r in conn.execute(sql + " ORDER BY v.memory_id", params)]
 
 
 def list_memories(
