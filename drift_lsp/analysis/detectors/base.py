@@ -1,0 +1,61 @@
+"""What a detector is: a capture in the language's query files plus a small classifier."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import tree_sitter
+
+from drift_lsp.analysis.model import Observation, QuickFix
+from drift_lsp.analysis.source import Source
+
+# Returns the value this node shows (e.g. "snake_case"), or None to skip the node.
+Classifier = Callable[[tree_sitter.Node, Source], str | None]
+# Path detectors look at the file's path, not its tree.
+PathClassifier = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class FixRequest:
+    source: Source
+    tree: tree_sitter.Tree
+    node: tree_sitter.Node
+    observation: Observation
+    expected: str
+
+
+Fixer = Callable[[FixRequest], QuickFix | None]
+
+
+@dataclass(frozen=True)
+class Detector:
+    id: str
+    category: str
+    name: str
+    description: str
+    context: str
+    classify: Classifier | None = None
+    classify_path: PathClassifier | None = None
+    # The node a classifier reports on is the captured node unless `span` picks another.
+    span: Callable[[tree_sitter.Node], tree_sitter.Node] | None = None
+    symbol: Callable[[tree_sitter.Node, Source], str] | None = None
+    severity: str = "warning"
+    fix: Fixer | None = None
+
+    @property
+    def capture(self) -> str:
+        """Query files tag the nodes of this detector with `@<family>.<name>`."""
+        return self.id.replace("/", ".")
+
+
+def first_statement_string(body: tree_sitter.Node | None) -> bool:
+    """Whether a Python block opens with a string literal (a docstring)."""
+    if body is None or body.named_child_count == 0:
+        return False
+    first = body.named_children[0]
+    return (
+        first.type == "expression_statement"
+        and first.named_child_count > 0
+        and first.named_children[0].type in ("string", "concatenated_string")
+    )

@@ -1,0 +1,46 @@
+"""Docstrings on public Python functions and classes; JSDoc on JavaScript/TypeScript ones."""
+
+from __future__ import annotations
+
+import tree_sitter
+
+from drift_lsp.analysis.detectors.base import Detector, first_statement_string
+from drift_lsp.analysis.source import Source
+
+
+def is_public(name: str) -> bool:
+    return not name.startswith("_") and name != "constructor"
+
+
+def _jsdoc_before(declaration: tree_sitter.Node, source: Source) -> bool:
+    holder = declaration
+    if holder.parent is not None and holder.parent.type == "export_statement":
+        holder = holder.parent
+    comment = holder.prev_sibling
+    return (
+        comment is not None and comment.type == "comment" and source.text(comment).startswith("/**")
+    )
+
+
+def _docstring(node: tree_sitter.Node, source: Source) -> str | None:
+    if not is_public(source.text(node)):
+        return None
+    declaration = node.parent
+    if source.language.name == "python":
+        present = first_statement_string(declaration.child_by_field_name("body"))
+    else:
+        present = _jsdoc_before(declaration, source)
+    return "present" if present else "missing"
+
+
+DETECTORS = (
+    Detector(
+        "documentation/docstring",
+        "documentation",
+        "Docstrings",
+        "Whether public functions, methods and classes carry a docstring or JSDoc comment.",
+        "declaration",
+        classify=_docstring,
+        severity="info",
+    ),
+)

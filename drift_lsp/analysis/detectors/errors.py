@@ -1,0 +1,97 @@
+"""Error handling: bare/broad/specific except clauses; swallowed, logged or re-raised errors."""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+
+from drift_lsp.analysis.detectors.base import Detector, FixRequest
+from drift_lsp.analysis.model import QuickFix, TextEdit
+from drift_lsp.analysis.source import Source
+
+_BROAD = frozenset({"Exception", "BaseException"})
+_LOG_CALL = re.compile(r"\b(log|logger|logging|console|_log|_logger|LOG|LOGGER)\.\w+\(")
+_RAISE = re.compile(r"\b(raise|throw)\b")
+
+
+def _caught_type(clause: tree_sitter.Node) -> tree_sitter.Node | None:
+    value = clause.child_by_field_name("value")
+    if value is None:
+        value = next((c for c in clause.named_children if c.type != "block"), None)
+    if value is not None and value.type == "as_pattern":
+        value = value.named_children[0]
+    return value
+
+
+def _breadth(node: tree_sitter.Node, source: Source) -> str:
+    caught = _caught_type(node)
+    if caught is None:
+        return "bare"
+    return "broad" if source.text(caught) in _BROAD else "specific"
+
+
+def _body(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    body = node.child_by_field_name("body")
+    if body is None:
+        body = next((c for c in node.named_children if c.type == "block"), None)
+    return body
+
+
+def _handling(node: tree_sitter.Node, source: Source) -> str | None:
+    body = _body(node)
+    if body is None:
+        return None
+    statements = [c for c in body.named_children if c.type != "comment"]
+    if not statements or all(c.type == "pass_statement" for c in statements):
+        return "swallowed"
+    text = source.text(body)
+    if _RAISE.search(text):
+        return "reraised"
+    if _LOG_CALL.search(text):
+        return "logged"
+    return "handled"
+
+
+def _except_keyword_end(node: tree_sitter.Node, source: Source) -> TextEdit | None:
+    keyword = node.child(0)
+    if keyword is None or keyword.type != "except":
+        return None
+    line, column = source.char_point(keyword.end_point)
+    return TextEdit(line, column, line, column, " Exception")
+
+
+def _fix_breadth(request: FixRequest) -> QuickFix | None:
+    if request.expected == "broad" and _breadth(request.node, request.source) == "bare":
+        edit = _except_keyword_end(request.node, request.source)
+        if edit is not None:
+            return QuickFix("Catch Exception instead of everything", (edit,))
+    return None
+
+
+def _span(node: tree_sitter.Node) -> tree_sitter.Node:
+    """Report on the `except`/`catch` line, not the whole handler."""
+    return node.child(0) or node
+
+
+DETECTORS = (
+    Detector(
+        "errors/breadth",
+        "errors",
+        "Exception breadth",
+        "Whether handlers catch everything (`except:`), `Exception`, or specific exceptions.",
+        "conditional",
+        classify=_breadth,
+        span=_span,
+        fix=_fix_breadth,
+    ),
+    Detector(
+        "errors/handling",
+        "errors",
+        "Error handling",
+        "What handlers do with a caught error: swallow it, log it, or re-raise it.",
+        "conditional",
+        classify=_handling,
+        span=_span,
+    ),
+)

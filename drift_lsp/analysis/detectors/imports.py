@@ -1,0 +1,79 @@
+"""Import conventions: relative vs absolute, `import x` vs `from x import y`, ESM vs
+require, default vs named imports."""
+
+from __future__ import annotations
+
+import tree_sitter
+
+from drift_lsp.analysis.detectors.base import Detector
+from drift_lsp.analysis.source import Source
+
+
+def _style(node: tree_sitter.Node, _source: Source) -> str:
+    return "import" if node.type == "import_statement" else "from_import"
+
+
+def _relative(node: tree_sitter.Node, source: Source) -> str | None:
+    if node.type == "relative_import":
+        return "relative"
+    if node.type == "dotted_name":
+        return "absolute"
+    if node.type == "string":
+        spec = source.text(node)[1:-1]
+        # Only sibling modules can be reached either way; packages are always bare.
+        if spec.startswith("."):
+            return "relative"
+        if spec.startswith(("@/", "~/", "src/")):
+            return "absolute"
+    return None
+
+
+def _module_system(node: tree_sitter.Node, _source: Source) -> str:
+    return "esm" if node.type == "import_statement" else "commonjs"
+
+
+def _default_named(node: tree_sitter.Node, _source: Source) -> str | None:
+    kinds = {child.type for child in node.named_children}
+    if kinds == {"identifier"}:
+        return "default"
+    if kinds == {"named_imports"}:
+        return "named"
+    return None
+
+
+DETECTORS = (
+    Detector(
+        "imports/style",
+        "imports",
+        "Import style",
+        "Whether modules are imported whole (`import x`) or by name (`from x import y`).",
+        "import",
+        classify=_style,
+        severity="info",
+    ),
+    Detector(
+        "imports/relative",
+        "imports",
+        "Relative imports",
+        "Whether the project's own modules are imported relatively or absolutely.",
+        "import",
+        classify=_relative,
+    ),
+    Detector(
+        "imports/module_system",
+        "imports",
+        "Module system",
+        "ES modules (`import`) or CommonJS (`require`).",
+        "import",
+        classify=_module_system,
+    ),
+    Detector(
+        "imports/default_named",
+        "imports",
+        "Default vs named imports",
+        "Whether bindings are imported as the default export or by name.",
+        "import",
+        classify=_default_named,
+        severity="info",
+    ),
+)

@@ -1,0 +1,147 @@
+"""Naming styles of functions, methods, classes, constants, variables, parameters, files."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import tree_sitter
+
+from drift_lsp.analysis.detectors.base import Detector
+from drift_lsp.analysis.detectors.rename import rename_in_scope
+from drift_lsp.analysis.naming_styles import naming_style
+from drift_lsp.analysis.source import Source
+
+_SELF = frozenset({"self", "cls"})
+
+
+def _is_method(name: tree_sitter.Node) -> bool:
+    function = name.parent
+    holder = function.parent if function is not None else None
+    if holder is not None and holder.type == "decorated_definition":
+        holder = holder.parent
+    return (
+        holder is not None and holder.type == "block" and holder.parent.type == "class_definition"
+    )
+
+
+def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
+    name = source.text(node)
+    if name.startswith("__") and name.endswith("__"):
+        return None
+    return naming_style(name)
+
+
+def _function(node: tree_sitter.Node, source: Source) -> str | None:
+    if source.language.name == "python" and _is_method(node):
+        return None
+    return _name_style(node, source)
+
+
+def _method(node: tree_sitter.Node, source: Source) -> str | None:
+    return None if source.text(node) == "constructor" else _name_style(node, source)
+
+
+def _variable(node: tree_sitter.Node, source: Source) -> str | None:
+    declarator = node.parent
+    if declarator is not None and declarator.type == "variable_declarator":
+        value = declarator.child_by_field_name("value")
+        if value is not None and value.type in ("arrow_function", "function_expression"):
+            return None
+    else:
+        # Python: `block` is also a class body, whose assignments are attributes, not locals.
+        block = declarator.parent.parent if declarator is not None else None
+        if (
+            block is not None
+            and block.parent is not None
+            and block.parent.type == "class_definition"
+        ):
+            return None
+    return _name_style(node, source)
+
+
+def _parameter(node: tree_sitter.Node, source: Source) -> str | None:
+    return None if source.text(node) in _SELF else _name_style(node, source)
+
+
+def _constant(node: tree_sitter.Node, source: Source) -> str | None:
+    declaration = node.parent.parent if node.parent is not None else None
+    if (
+        declaration is not None
+        and declaration.type == "lexical_declaration"
+        and declaration.child(0).type != "const"
+    ):
+        return None
+    name = source.text(node)
+    return None if name.startswith("_") and source.language.name == "python" else naming_style(name)
+
+
+def _file(rel_path: str) -> str | None:
+    stem = PurePosixPath(rel_path).name.split(".")[0]
+    return (
+        None
+        if stem in ("__init__", "__main__", "index", "conftest", "setup")
+        else naming_style(stem)
+    )
+
+
+DETECTORS = (
+    Detector(
+        "naming/function",
+        "naming",
+        "Function naming",
+        "How module-level functions are named.",
+        "declaration",
+        classify=_function,
+    ),
+    Detector(
+        "naming/method",
+        "naming",
+        "Method naming",
+        "How methods of classes are named.",
+        "declaration",
+        classify=_method,
+    ),
+    Detector(
+        "naming/class",
+        "naming",
+        "Class naming",
+        "How classes (and TypeScript interfaces) are named.",
+        "declaration",
+        classify=_name_style,
+    ),
+    Detector(
+        "naming/constant",
+        "naming",
+        "Constant naming",
+        "How module-level constants bound to literals are named.",
+        "assignment",
+        classify=_constant,
+    ),
+    Detector(
+        "naming/variable",
+        "naming",
+        "Local variable naming",
+        "How variables local to a function are named.",
+        "assignment",
+        classify=_variable,
+        fix=rename_in_scope,
+    ),
+    Detector(
+        "naming/parameter",
+        "naming",
+        "Parameter naming",
+        "How function parameters are named.",
+        "declaration",
+        classify=_parameter,
+        fix=rename_in_scope,
+    ),
+    Detector(
+        "naming/file",
+        "naming",
+        "File naming",
+        "How source files are named.",
+        "unknown",
+        classify_path=_file,
+        severity="info",
+    ),
+)

@@ -1,0 +1,175 @@
+"""Style: quote characters, let/const/var, loose vs strict equality, TODO comment format."""
+
+from __future__ import annotations
+
+import getpass
+import re
+
+import tree_sitter
+
+from drift_lsp.analysis.detectors.base import Detector, FixRequest
+from drift_lsp.analysis.detectors.edits import replace_node
+from drift_lsp.analysis.model import QuickFix
+from drift_lsp.analysis.source import Source
+
+_PREFIX = "rRbBuUfF"
+_TODO = re.compile(r"\b(TODO|FIXME)\b(\([^)]*\))?:?\s*")
+_ASSIGN_OPS = r"(?:[-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=(?!=)"
+
+
+def _split_string(text: str) -> tuple[str, str, str] | None:
+    """(prefix, quote, body) of a one-line string literal, or None if it can't be requoted."""
+    prefix = text[: len(text) - len(text.lstrip(_PREFIX))]
+    rest = text[len(prefix) :]
+    if len(rest) < 2 or rest[0] not in "'\"" or rest[:3] in ('"""', "'''") or rest[-1] != rest[0]:
+        return None
+    body = rest[1:-1]
+    if "'" in body or '"' in body or "\\" in body or "\n" in body:
+        return None
+    return prefix, rest[0], body
+
+
+def _quotes(node: tree_sitter.Node, source: Source) -> str | None:
+    parts = _split_string(source.text(node))
+    if parts is None:
+        return None
+    return "single" if parts[1] == "'" else "double"
+
+
+def _fix_quotes(request: FixRequest) -> QuickFix | None:
+    parts = _split_string(request.source.text(request.node))
+    if parts is None:
+        return None
+    prefix, _quote, body = parts
+    quote = "'" if request.expected == "single" else '"'
+    return QuickFix(
+        f"Use {request.expected} quotes",
+        (replace_node(request.source, request.node, f"{prefix}{quote}{body}{quote}"),),
+    )
+
+
+def _declared_names(node: tree_sitter.Node, source: Source) -> list[str]:
+    return [
+        source.text(name)
+        for declarator in node.named_children
+        if declarator.type == "variable_declarator"
+        and (name := declarator.child_by_field_name("name")) is not None
+    ]
+
+
+def _reassigned(name: str, node: tree_sitter.Node, source: Source) -> bool:
+    after = source.data[node.end_byte :].decode("utf-8", "replace")
+    escaped = re.escape(name)
+    pattern = (
+        rf"(?<![\w$.]){escaped}\s*{_ASSIGN_OPS}"
+        rf"|(?<![\w$.]){escaped}\s*(\+\+|--)|(\+\+|--)\s*{escaped}\b"
+    )
+    return re.search(pattern, after) is not None
+
+
+def _declaration(node: tree_sitter.Node, source: Source) -> str | None:
+    keyword = source.text(node.child(0))
+    if keyword == "let":
+        names = _declared_names(node, source)
+        # A `let` that is reassigned later is the right choice, not a style.
+        if not names or any(_reassigned(name, node, source) for name in names):
+            return None
+        return "let"
+    return keyword if keyword in ("const", "var") else None
+
+
+def _fix_declaration(request: FixRequest) -> QuickFix | None:
+    node = request.node
+    if request.expected != "const" or _declaration(node, request.source) != "let":
+        return None
+    if any(
+        d.child_by_field_name("value") is None
+        for d in node.named_children
+        if d.type == "variable_declarator"
+    ):
+        return None
+    return QuickFix(
+        "Declare with const (never reassigned)",
+        (replace_node(request.source, node.child(0), "const"),),
+    )
+
+
+def _equality(node: tree_sitter.Node, source: Source) -> str:
+    return "strict" if source.text(node) in ("===", "!==") else "loose"
+
+
+def _fix_equality(request: FixRequest) -> QuickFix | None:
+    operator = request.source.text(request.node)
+    swapped = {"==": "===", "!=": "!==", "===": "==", "!==": "!="}[operator]
+    if _equality(request.node, request.source) == request.expected:
+        return None
+    return QuickFix(f"Use {swapped}", (replace_node(request.source, request.node, swapped),))
+
+
+def _todo(node: tree_sitter.Node, source: Source) -> str | None:
+    match = _TODO.search(source.text(node))
+    if match is None:
+        return None
+    return "owner" if match.group(2) else "bare"
+
+
+def _fix_todo(request: FixRequest) -> QuickFix | None:
+    if request.expected != "owner":
+        return None
+    text = request.source.text(request.node)
+    match = _TODO.search(text)
+    if match is None or match.group(2):
+        return None
+    owner = re.sub(r"\W", "", getpass.getuser()) or "owner"
+    fixed = f"{text[: match.start()]}{match.group(1)}({owner}): {text[match.end() :]}"
+    return QuickFix(
+        f"Write as {match.group(1)}({owner}): …",
+        (replace_node(request.source, request.node, fixed.rstrip()),),
+    )
+
+
+def _keyword(node: tree_sitter.Node) -> tree_sitter.Node:
+    return node.child(0) or node
+
+
+DETECTORS = (
+    Detector(
+        "style/quotes",
+        "style",
+        "String quotes",
+        "Whether string literals use single or double quotes.",
+        "unknown",
+        classify=_quotes,
+        severity="hint",
+        fix=_fix_quotes,
+    ),
+    Detector(
+        "style/declaration",
+        "style",
+        "Variable declarations",
+        "Whether variables that are never reassigned are declared with const, let or var.",
+        "declaration",
+        classify=_declaration,
+        span=_keyword,
+        fix=_fix_declaration,
+    ),
+    Detector(
+        "style/equality",
+        "style",
+        "Equality operators",
+        "Whether comparisons use strict (===) or loose (==) equality.",
+        "conditional",
+        classify=_equality,
+        fix=_fix_equality,
+    ),
+    Detector(
+        "style/todo",
+        "style",
+        "TODO comments",
+        "Whether TODO/FIXME comments name an owner: TODO(owner): …",
+        "unknown",
+        classify=_todo,
+        severity="info",
+        fix=_fix_todo,
+    ),
+)

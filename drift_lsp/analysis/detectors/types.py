@@ -1,0 +1,44 @@
+"""Type annotations on public functions, and `any` in TypeScript."""
+
+from __future__ import annotations
+
+import tree_sitter
+
+from drift_lsp.analysis.detectors.base import Detector
+from drift_lsp.analysis.detectors.documentation import is_public
+from drift_lsp.analysis.source import Source
+
+
+def _annotations(node: tree_sitter.Node, source: Source) -> str | None:
+    name = source.text(node)
+    if not is_public(name) or name.startswith("test"):
+        return None
+    function = node.parent
+    return "annotated" if function.child_by_field_name("return_type") else "unannotated"
+
+
+def _any(node: tree_sitter.Node, source: Source) -> str:
+    annotated = node.named_children[0] if node.named_child_count else None
+    is_any = annotated is not None and annotated.type == "predefined_type"
+    return "any" if is_any and source.text(annotated) == "any" else "specific"
+
+
+DETECTORS = (
+    Detector(
+        "types/annotations",
+        "types",
+        "Return type annotations",
+        "Whether public functions declare their return type.",
+        "declaration",
+        classify=_annotations,
+        severity="info",
+    ),
+    Detector(
+        "types/any",
+        "types",
+        "Use of any",
+        "Whether type annotations fall back to `any`.",
+        "declaration",
+        classify=_any,
+    ),
+)

@@ -1,0 +1,122 @@
+"""Plain data passed between detection, learning, storage and the front-ends."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+CONTEXTS = (
+    "declaration",
+    "import",
+    "call",
+    "assignment",
+    "conditional",
+    "property_access",
+    "unknown",
+)
+SEVERITIES = ("error", "warning", "info", "hint")
+
+
+def pattern_key(detector_id: str, pattern_id: str) -> str:
+    """The stored pattern id: stable across scans, machines and databases."""
+    return hashlib.sha256(f"{detector_id}\0{pattern_id}".encode()).hexdigest()[:16]
+
+
+def make_pattern_id(value: str, context: str) -> str:
+    return f"{value}/{context}"
+
+
+def split_pattern_id(pattern_id: str) -> tuple[str, str]:
+    value, _, context = pattern_id.rpartition("/")
+    return value, context
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One place in a file that does something one particular way."""
+
+    detector_id: str
+    context: str
+    value: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    symbol: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    new_text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "range": _range(self.line, self.column, self.end_line, self.end_column),
+            "newText": self.new_text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QuickFix:
+    title: str
+    edits: tuple[TextEdit, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "edits": [edit.to_json() for edit in self.edits]}
+
+
+@dataclass(frozen=True)
+class ApprovedPattern:
+    """What violation finding needs of a stored, approved pattern."""
+
+    id: str
+    detector_id: str
+    pattern_id: str
+    context: str
+    value: str
+    name: str
+    category: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class Violation:
+    id: str
+    pattern_id: str
+    pattern_name: str
+    detector_id: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    expected: str
+    actual: str
+    quick_fixes: tuple[QuickFix, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "patternId": self.pattern_id,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.file,
+            "range": _range(self.line, self.column, self.end_line, self.end_column),
+            "expected": self.expected,
+            "actual": self.actual,
+            "quickFixes": [fix.to_json() for fix in self.quick_fixes],
+        }
+
+
+def _range(line: int, column: int, end_line: int, end_column: int) -> dict[str, Any]:
+    return {
+        "start": {"line": line, "character": column},
+        "end": {"line": end_line, "character": end_column},
+    }

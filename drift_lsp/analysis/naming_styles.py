@@ -1,0 +1,56 @@
+"""Naming styles: classify an identifier and convert between styles."""
+
+from __future__ import annotations
+
+import re
+
+SNAKE = "snake_case"
+CAMEL = "camelCase"
+PASCAL = "PascalCase"
+UPPER = "UPPER_CASE"
+KEBAB = "kebab-case"
+
+_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def naming_style(name: str) -> str | None:
+    """The style a name is written in, or None when it fits several (`x`, `data`, `X`)."""
+    core = name.strip("_")
+    if len(core) < 2 or not any(ch.isalpha() for ch in core):
+        return None
+    if "-" in core:
+        return KEBAB
+    if core.isupper():
+        return UPPER if "_" in core or len(core) > 1 else None
+    if "_" in core:
+        return SNAKE if core == core.lower() else None
+    if core[0].isupper():
+        return PASCAL
+    if any(ch.isupper() for ch in core):
+        return CAMEL
+    return None
+
+
+def words(name: str) -> list[str]:
+    return [w.lower() for w in _WORDS.findall(name.replace("-", "_"))]
+
+
+def convert(name: str, style: str) -> str:
+    """`name` rewritten in `style`, keeping leading/trailing underscores (privacy, dunders)."""
+    core = name.strip("_")
+    lead = name[: len(name) - len(name.lstrip("_"))]
+    trail = name[len(name.rstrip("_")) :]
+    parts = words(core) or [core]
+    if style == SNAKE:
+        new = "_".join(parts)
+    elif style == UPPER:
+        new = "_".join(parts).upper()
+    elif style == KEBAB:
+        new = "-".join(parts)
+    elif style == PASCAL:
+        new = "".join(p.capitalize() for p in parts)
+    elif style == CAMEL:
+        new = parts[0] + "".join(p.capitalize() for p in parts[1:])
+    else:
+        return name
+    return f"{lead}{new}{trail}"

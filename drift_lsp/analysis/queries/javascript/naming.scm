@@ -1,0 +1,2 @@
+(formal_parameters (identifier) @naming.parameter)
+(formal_parameters (assignment_pattern left: (identifier) @naming.parameter))

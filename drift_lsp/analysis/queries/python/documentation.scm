@@ -1,0 +1,2 @@
+(function_definition name: (identifier) @documentation.docstring)
+(class_definition name: (identifier) @documentation.docstring)

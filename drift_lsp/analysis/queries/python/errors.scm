@@ -1,0 +1,2 @@
+(except_clause) @errors.breadth
+(except_clause) @errors.handling

@@ -1,0 +1,15 @@
+(function_definition name: (identifier) @naming.function)
+(class_definition body: (block (function_definition name: (identifier) @naming.method)))
+(class_definition
+  body: (block (decorated_definition definition: (function_definition name: (identifier) @naming.method))))
+(class_definition name: (identifier) @naming.class)
+(module
+  (expression_statement
+    (assignment left: (identifier) @naming.constant
+      right: [(integer) (float) (string) (true) (false) (tuple) (concatenated_string)])))
+(block (expression_statement (assignment left: (identifier) @naming.variable)))
+(parameters
+  [(identifier) @naming.parameter
+   (typed_parameter (identifier) @naming.parameter)
+   (default_parameter name: (identifier) @naming.parameter)
+   (typed_default_parameter name: (identifier) @naming.parameter)])

@@ -1,0 +1,51 @@
+"""A parsed file's bytes with conversions between tree-sitter byte points and the
+(line, code-point column) positions the rest of Drift uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import tree_sitter
+
+from drift_lsp.analysis.languages import Language
+
+
+@dataclass
+class Source:
+    data: bytes
+    rel_path: str
+    language: Language
+    _ascii: bool = field(init=False)
+    _lines: list[bytes] | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self._ascii = self.data.isascii()
+
+    def text(self, node: tree_sitter.Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    @property
+    def lines(self) -> list[bytes]:
+        if self._lines is None:
+            self._lines = self.data.split(b"\n")
+        return self._lines
+
+    def char_point(self, point: tree_sitter.Point) -> tuple[int, int]:
+        row, byte_col = point
+        if self._ascii:
+            return row, byte_col
+        line = self.lines[row] if row < len(self.lines) else b""
+        return row, len(line[:byte_col].decode("utf-8", "replace"))
+
+    def byte_point(self, line: int, column: int) -> tuple[int, int]:
+        if self._ascii:
+            return line, column
+        raw = self.lines[line] if line < len(self.lines) else b""
+        return line, len(raw.decode("utf-8", "replace")[:column].encode())
+
+    def node_at(
+        self, tree: tree_sitter.Tree, line: int, column: int, end_line: int, end_column: int
+    ) -> tree_sitter.Node | None:
+        return tree.root_node.named_descendant_for_point_range(
+            self.byte_point(line, column), self.byte_point(end_line, end_column)
+        )
