@@ -129,3 +129,77 @@ def list_backups(conn: apsw.Connection, database: str = "drift") -> list[BackupI
         (database,),
     ).fetchall()
     return [BackupInfo(*row) for row in rows]
+
+
+def verify(path: Path, sha256: str) -> None:
+    """Raise ValueError unless the file matches its checksum and passes integrity_check."""
+    if not path.is_file():
+        raise ValueError(f"backup file {path} is missing")
+    actual = sha256_of(path)
+    if actual != sha256:
+        raise ValueError(f"backup {path} is damaged: SHA-256 {actual} != recorded {sha256}")
+    conn = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READONLY)
+    try:
+        result = conn.execute("PRAGMA integrity_check").fetchall()
+    except apsw.Error as exc:
+        raise ValueError(f"backup {path} is not a readable database: {exc}") from exc
+    finally:
+        conn.close()
+    if result != [("ok",)]:
+        raise ValueError(f"backup {path} fails integrity_check: {result[:3]}")
+
+
+def restore(
+    db_path: Path, backup_id: int, database: str = "drift", keep: int = DEFAULT_KEEP
+) -> BackupInfo:
+    """Swap a verified backup in for the database at `db_path`; nothing may have it open.
+
+    The current database is backed up first (reason pre_destructive_operation) and its
+    history carried into the restored file, so no backup is forgotten by restoring.
+    Returns the safety backup. Raises ValueError (and changes nothing) on a bad backup.
+    """
+    current = apsw.Connection(str(db_path))
+    try:
+        chosen = next((b for b in list_backups(current, database) if b.id == backup_id), None)
+        if chosen is None:
+            raise ValueError(f"no backup with id {backup_id}; see `drift backups`")
+        verify(Path(chosen.path), chosen.sha256)
+        safety = snapshot(current, db_path, "pre_destructive_operation", database)
+        with current:
+            safety = record(current, safety, keep)
+        history = list_backups(current, database)
+    finally:
+        current.close()
+    staged = db_path.with_suffix(".restoring")
+    source = apsw.Connection(chosen.path, flags=apsw.SQLITE_OPEN_READONLY)
+    try:
+        copy_database(source, staged)
+    finally:
+        source.close()
+    restored = apsw.Connection(str(staged))
+    try:
+        with restored:
+            restored.execute("DELETE FROM backup_history WHERE database = ?", (database,))
+            for info in reversed(history):
+                restored.execute(
+                    "INSERT INTO backup_history (id, created_at, reason, database, path, "
+                    "size_bytes, sha256, schema_version, drift_version) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        info.id,
+                        info.created_at,
+                        info.reason,
+                        info.database,
+                        info.path,
+                        info.size_bytes,
+                        info.sha256,
+                        info.schema_version,
+                        info.drift_version,
+                    ),
+                )
+    finally:
+        restored.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    os.replace(staged, db_path)
+    return safety

@@ -1,0 +1,243 @@
+"""`drift scan`, `check`, `patterns`, `show`, `approve`, `ignore`, `examples`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from drift_lsp.analysis.languages import language_for_path
+from drift_lsp.analysis.model import SEVERITIES, Violation
+from drift_lsp.analysis.sarif import to_sarif
+from drift_lsp.analysis.scanner import Walker
+from drift_lsp.config import ConfigError
+from drift_lsp.workspace import Workspace
+from storage.repositories.patterns import STATUSES, PatternFilter
+
+LEVELS = ("high", "medium", "low", "uncertain")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    scan = subparsers.add_parser("scan", help="learn the workspace's conventions")
+    scan.add_argument("path", nargs="?", help="workspace root (default: --root)")
+    scan.add_argument("--full", action="store_true", help="re-analyse every file")
+    scan.add_argument("--json", action="store_true", help="print a JSON summary")
+    scan.set_defaults(handler=_scan)
+
+    check = subparsers.add_parser("check", help="report violations of approved patterns")
+    check.add_argument("paths", nargs="*", help="files to check (default: changed files)")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default=None)
+    check.add_argument("--fail-on", choices=SEVERITIES, default=None)
+    check.set_defaults(handler=_check)
+
+    listing = subparsers.add_parser("patterns", help="list learned patterns")
+    listing.add_argument("--category")
+    listing.add_argument("--status", choices=STATUSES)
+    listing.add_argument("--level", choices=LEVELS)
+    listing.add_argument("--after", metavar="ID", help="continue after this pattern id")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_patterns)
+
+    show = subparsers.add_parser("show", help="one pattern in detail")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=_show)
+
+    for name, status in (("approve", "approved"), ("ignore", "ignored")):
+        decide = subparsers.add_parser(name, help=f"mark patterns {status} (survives rescans)")
+        decide.add_argument("ids", nargs="+", metavar="ID")
+        decide.set_defaults(handler=_decide, status=status)
+
+    examples = subparsers.add_parser("examples", help="real examples of a pattern")
+    examples.add_argument("id")
+    examples.add_argument("--limit", type=int, default=5)
+    examples.add_argument("--json", action="store_true")
+    examples.set_defaults(handler=_examples)
+
+
+@contextmanager
+def open_workspace(args: argparse.Namespace) -> Iterator[Workspace]:
+    root = Path(getattr(args, "path", None) or args.root)
+    if not root.is_dir():
+        raise SystemExit(f"drift: {root} is not a directory")
+    try:
+        workspace = Workspace.open(root)
+    except ConfigError as exc:
+        print(f"drift: invalid drift.config.json: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
+    try:
+        yield workspace
+    finally:
+        workspace.close()
+
+
+class _ProgressBar:
+    """files/s and ETA on a terminal; silent when stderr is piped."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.started = time.perf_counter()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if not self.enabled or (now - self.last < 0.1 and done < total):
+            return
+        self.last = now
+        rate = done / max(now - self.started, 1e-6)
+        eta = (total - done) / rate if rate else 0.0
+        print(
+            f"\rscanning {done}/{total} files  {rate:,.0f} files/s  ETA {eta:,.0f}s ",
+            end="" if done < total else "\n",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _scan(args: argparse.Namespace) -> int:
+    with open_workspace(args) as workspace:
+        summary = workspace.scan(full=args.full, progress=_ProgressBar())
+        status = workspace.status()
+    if args.json:
+        print(json.dumps(summary.to_json(), indent=2))
+        return 0
+    print(
+        f"{summary.kind} scan {summary.status} in {summary.duration_ms / 1000:.2f}s: "
+        f"{summary.files_scanned} analysed, {summary.files_skipped + summary.files_unchanged} "
+        f"unchanged or skipped, {summary.files_deleted} removed; "
+        f"{status.get('total_patterns', 0)} patterns ({status.get('approved', 0)} approved, "
+        f"{summary.patterns_new} new)"
+    )
+    for problem in summary.problems[:20]:
+        print(f"  skipped {problem}", file=sys.stderr)
+    return 0
+
+
+def _changed_files(root: Path) -> list[Path] | None:
+    """Files changed against git HEAD (tracked and untracked), or None outside git."""
+    try:
+        output = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all", "-z"],
+            cwd=root,
+            capture_output=True,
+            check=True,
+            timeout=30,
+        ).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    entries = [e for e in output.split("\0") if len(e) > 3]
+    return [root / entry[3:] for entry in entries if entry[:2].strip() != "D"]
+
+
+def _targets(workspace: Workspace, paths: list[str]) -> list[Path]:
+    if paths:
+        found: list[Path] = []
+        for raw in paths:
+            path = Path(raw).resolve()
+            if path.is_dir():
+                found.extend(workspace.root / rel for rel, _ in _walk_under(workspace, path))
+            else:
+                found.append(path)
+        return found
+    changed = _changed_files(workspace.root)
+    if changed is not None:
+        return [p for p in changed if language_for_path(p) and p.is_file()]
+    return [workspace.root / rel for rel, _ in _walk_under(workspace, workspace.root)]
+
+
+def _walk_under(workspace: Workspace, folder: Path) -> Iterator[tuple[str, Any]]:
+    prefix = "" if folder == workspace.root else folder.relative_to(workspace.root).as_posix()
+    for rel, stat in Walker(workspace.root, workspace.config):
+        if not prefix or rel.startswith(prefix + "/"):
+            yield rel, stat
+
+
+def _check(args: argparse.Namespace) -> int:
+    with open_workspace(args) as workspace:
+        fmt = args.format or workspace.config.ci.reportFormat
+        fail_on = args.fail_on or workspace.config.ci.failOn
+        violations: list[Violation] = []
+        for path in _targets(workspace, args.paths):
+            try:
+                text = path.read_text("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                print(f"drift: skipped {path}: {exc}", file=sys.stderr)
+                continue
+            violations.extend(workspace.check_text(path, text, persist=False))
+    if fmt == "json":
+        print(json.dumps([v.to_json() for v in violations], indent=2))
+    elif fmt == "sarif":
+        print(json.dumps(to_sarif(violations), indent=2))
+    else:
+        for v in violations:
+            where = f"{v.file}:{v.line + 1}:{v.column + 1}"
+            print(f"{where}: {v.severity}: {v.message} [{v.pattern_id}]")
+        print(f"{len(violations)} violation(s)")
+    threshold = SEVERITIES.index(fail_on)
+    return int(any(SEVERITIES.index(v.severity) <= threshold for v in violations))
+
+
+def _patterns(args: argparse.Namespace) -> int:
+    where = PatternFilter(category=args.category, status=args.status, level=args.level)
+    with open_workspace(args) as workspace:
+        rows = workspace.patterns(where, after=args.after, limit=args.limit)
+    if args.json:
+        print(json.dumps([r.to_json() for r in rows], indent=2))
+        return 0
+    for r in rows:
+        print(
+            f"{r.id}  {r.status:<10} {r.confidence_level:<9} {r.confidence_score:.2f}  "
+            f"{r.category:<13} {r.name}: {r.value} ({r.location_count} locations, "
+            f"{r.outlier_count} deviate)"
+        )
+    if len(rows) == args.limit:
+        print(f"-- more: drift patterns --after {rows[-1].id}")
+    return 0
+
+
+def _pattern_or_exit(workspace: Workspace, pattern_id: str) -> Any:
+    pattern = workspace.pattern(pattern_id)
+    if pattern is None:
+        print(f"drift: no pattern {pattern_id}; see `drift patterns`", file=sys.stderr)
+        raise SystemExit(2)
+    return pattern
+
+
+def _show(args: argparse.Namespace) -> int:
+    with open_workspace(args) as workspace:
+        pattern = _pattern_or_exit(workspace, args.id)
+    if args.json:
+        print(json.dumps(pattern.to_json(), indent=2))
+        return 0
+    for key, value in pattern.to_json().items():
+        print(f"{key:>24}: {value}")
+    return 0
+
+
+def _decide(args: argparse.Namespace) -> int:
+    with open_workspace(args) as workspace:
+        for pattern_id in args.ids:
+            _pattern_or_exit(workspace, pattern_id)
+        changed = workspace.set_status(args.ids, args.status)
+    print(f"{changed} pattern(s) {args.status}")
+    return 0
+
+
+def _examples(args: argparse.Namespace) -> int:
+    with open_workspace(args) as workspace:
+        _pattern_or_exit(workspace, args.id)
+        examples = workspace.examples(args.id, args.limit)
+    if args.json:
+        print(json.dumps([e.__dict__ for e in examples], indent=2))
+        return 0
+    for e in examples:
+        print(f"--- {e.file}:{e.start_line + 1}-{e.end_line + 1} (quality {e.quality:.2f})")
+        print(e.code)
+    return 0

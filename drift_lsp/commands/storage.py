@@ -1,0 +1,146 @@
+"""`drift status`, `backup`, `backups`, `restore`, `migrate`, `doctor`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from drift_lsp.workspace import Workspace, db_path
+from storage import backup as backup_store
+from storage import doctor
+from storage.cortex import cortex_db_path, cortex_doctor, open_cortex_db
+from storage.database import DatabaseManager
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    status = subparsers.add_parser("status", help="pattern counts and health, instantly")
+    status.add_argument("--storage", action="store_true", help="add storage telemetry")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=_status)
+
+    backup = subparsers.add_parser("backup", help="back up the databases")
+    backup.add_argument("--reason", default="user_requested", choices=backup_store.BACKUP_REASONS)
+    backup.add_argument("--json", action="store_true")
+    backup.set_defaults(handler=_backup)
+
+    backups = subparsers.add_parser("backups", help="list backups")
+    backups.add_argument("--json", action="store_true")
+    backups.set_defaults(handler=_backups)
+
+    restore = subparsers.add_parser("restore", help="bring back a verified backup")
+    restore.add_argument("id", type=int)
+    restore.add_argument("--database", choices=("drift", "cortex"), default="drift")
+    restore.set_defaults(handler=_restore)
+
+    migrate = subparsers.add_parser("migrate", help="move the schema up or down")
+    migrate.add_argument("--to", type=int, default=None, metavar="N")
+    migrate.add_argument("--database", choices=("drift", "cortex"), default="drift")
+    migrate.set_defaults(handler=_migrate)
+
+    check = subparsers.add_parser("doctor", help="check the databases' integrity")
+    check.add_argument("--full", action="store_true", help="integrity_check, not quick_check")
+    check.set_defaults(handler=_doctor)
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return Path(args.root).resolve()
+
+
+def _open(args: argparse.Namespace, database: str = "drift", **kwargs: Any) -> DatabaseManager:
+    root = _root(args)
+    if database == "cortex":
+        return open_cortex_db(cortex_db_path(root), **kwargs)
+    return DatabaseManager(db_path(root), **kwargs)
+
+
+def _status(args: argparse.Namespace) -> int:
+    if not db_path(_root(args)).exists():
+        print("drift: no scan yet; run `drift scan`", file=sys.stderr)
+        return 1
+    with Workspace.open(_root(args)) as workspace:
+        data = workspace.status()
+        if args.storage:
+            data["storage"] = workspace.db.stats()
+    if args.json:
+        print(json.dumps(data, indent=2, default=str))
+        return 0
+    print(
+        f"{data['total_patterns']} patterns: {data['approved']} approved, "
+        f"{data['discovered']} discovered, {data['ignored']} ignored; health "
+        f"{data['health_score']}; last scan {data['last_scan_at'] or 'never'}"
+    )
+    for category, counts in data["categories"].items():
+        print(f"  {category:<14} {counts['total']:>4} patterns, {counts['outliers']} deviations")
+    if args.storage:
+        print(json.dumps(data["storage"], indent=2))
+    return 0
+
+
+def _databases(root: Path) -> list[str]:
+    return ["drift"] + (["cortex"] if cortex_db_path(root).exists() else [])
+
+
+def _backup(args: argparse.Namespace) -> int:
+    made = []
+    for database in _databases(_root(args)):
+        with _open(args, database) as db:
+            made.append(db.backup(args.reason).to_json())
+    if args.json:
+        print(json.dumps(made, indent=2))
+    else:
+        for info in made:
+            print(f"backup {info['id']} of {info['database']}: {info['path']} "
+                  f"({info['size_bytes']} bytes, sha256 {info['sha256']})")  # fmt: skip
+    return 0
+
+
+def _backups(args: argparse.Namespace) -> int:
+    rows = []
+    for database in _databases(_root(args)):
+        with _open(args, database) as db:
+            rows.extend(db.read("backups", lambda c, d=database: backup_store.list_backups(c, d)))
+    if args.json:
+        print(json.dumps([b.to_json() for b in rows], indent=2))
+        return 0
+    for b in rows:
+        print(f"{b.id:>4}  {b.database:<7} {b.created_at}  {b.reason:<26} {b.size_bytes:>10}  "
+              f"{b.sha256[:16]}")  # fmt: skip
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    root = _root(args)
+    path = cortex_db_path(root) if args.database == "cortex" else db_path(root)
+    try:
+        safety = backup_store.restore(path, args.id, args.database)
+    except ValueError as exc:
+        print(f"drift: {exc}; nothing was changed", file=sys.stderr)
+        return 1
+    print(f"restored backup {args.id} into {path}; the replaced database is backup {safety.id}")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    with _open(args, args.database, auto_migrate=False) as db:
+        steps = db.migrate_to(args.to)
+    print("\n".join(steps) if steps else "already at that version")
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    root = _root(args)
+    problems = []
+    with _open(args, auto_migrate=False) as db:
+        problems += [
+            f"drift.db: {p}" for p in db.read("doctor", lambda c: doctor.check(c, full=args.full))
+        ]
+    problems += [f"cortex.db: {p}" for p in cortex_doctor(root)]
+    if problems:
+        print("\n".join(problems))
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print("ok: databases pass integrity and invariant checks")
+    return 0

@@ -1,0 +1,150 @@
+"""`drift.config.json`: one fully defaulted model, validated with messages that name the key."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, get_type_hints
+
+CONFIG_FILE = "drift.config.json"
+SEVERITIES = ("error", "warning", "info", "hint")
+_ENV = {
+    "DRIFT_AI_PROVIDER": ("ai", "provider"),
+    "DRIFT_AI_MODEL": ("ai", "model"),
+    "DRIFT_CI_FAIL_ON": ("ci", "failOn"),
+}
+
+
+class ConfigError(ValueError):
+    """An invalid drift.config.json; the message names the key and what was expected."""
+
+
+@dataclass(frozen=True)
+class AiConfig:
+    provider: str = "none"
+    model: str = ""
+
+
+@dataclass(frozen=True)
+class CiConfig:
+    failOn: str = "error"
+    reportFormat: str = "text"
+
+
+@dataclass(frozen=True)
+class LearningConfig:
+    autoApproveThreshold: float = 0.85
+    minOccurrences: int = 3
+
+
+@dataclass(frozen=True)
+class PerformanceConfig:
+    maxWorkers: int = 0
+    cacheEnabled: bool = True
+    incrementalAnalysis: bool = True
+    maxFileSize: int = 1_000_000
+
+
+@dataclass(frozen=True)
+class DriftConfig:
+    severity: dict[str, str] = field(default_factory=dict)
+    ignore: list[str] = field(default_factory=list)
+    ai: AiConfig = field(default_factory=AiConfig)
+    ci: CiConfig = field(default_factory=CiConfig)
+    learning: LearningConfig = field(default_factory=LearningConfig)
+    performance: PerformanceConfig = field(default_factory=PerformanceConfig)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_CHOICES = {
+    "ci.failOn": SEVERITIES,
+    "ci.reportFormat": ("text", "json", "sarif"),
+}
+_RANGES = {
+    "learning.autoApproveThreshold": (0.0, 1.0),
+    "learning.minOccurrences": (1, 1_000_000),
+    "performance.maxWorkers": (0, 1024),
+    "performance.maxFileSize": (1, 1 << 34),
+}
+
+
+def _type_name(kind: Any) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    if kind in names:
+        return names[kind]
+    origin = getattr(kind, "__origin__", None)
+    return {list: "a list of strings", dict: "an object of strings"}.get(origin, "an object")
+
+
+def _check_scalar(key: str, kind: Any, value: Any) -> Any:
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if (kind in (int, float) and isinstance(value, bool)) or not isinstance(value, kind):
+        raise ConfigError(f"{key}: expected {_type_name(kind)}, got {json.dumps(value)}")
+    if key in _CHOICES and value not in _CHOICES[key]:
+        raise ConfigError(f"{key}: expected one of {', '.join(_CHOICES[key])}, got {value!r}")
+    if key in _RANGES and not _RANGES[key][0] <= value <= _RANGES[key][1]:
+        low, high = _RANGES[key]
+        raise ConfigError(f"{key}: expected a value from {low} to {high}, got {value}")
+    return value
+
+
+def _build(model: type, data: Any, prefix: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{prefix or 'drift.config.json'}: expected an object")
+    if not prefix:
+        # Editors add "$schema" for completion; it is not a setting.
+        data = {k: v for k, v in data.items() if k != "$schema"}
+    hints = get_type_hints(model)
+    known = {f.name for f in fields(model)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{prefix}{unknown[0]}: unknown key (known: {', '.join(sorted(known))})")
+    values = {}
+    for name, raw in data.items():
+        key, kind = f"{prefix}{name}", hints[name]
+        if is_dataclass(kind):
+            values[name] = _build(kind, raw, f"{key}.")
+        elif getattr(kind, "__origin__", None) is list:
+            if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+                raise ConfigError(f"{key}: expected a list of strings")
+            values[name] = list(raw)
+        elif getattr(kind, "__origin__", None) is dict:
+            if not isinstance(raw, dict):
+                raise ConfigError(f"{key}: expected an object mapping names to a severity")
+            for sub, level in raw.items():
+                if level not in SEVERITIES:
+                    raise ConfigError(
+                        f"{key}.{sub}: expected one of {', '.join(SEVERITIES)}, got {level!r}"
+                    )
+            values[name] = dict(raw)
+        else:
+            values[name] = _check_scalar(key, kind, raw)
+    return model(**values)
+
+
+def parse_config(data: Any, environ: dict[str, str] | None = None) -> DriftConfig:
+    """Validate raw JSON data (and the DRIFT_* environment overrides) into a DriftConfig."""
+    merged = json.loads(json.dumps(data)) if data is not None else {}
+    env = os.environ if environ is None else environ
+    for variable, (section, key) in _ENV.items():
+        if env.get(variable) and isinstance(merged, dict):
+            part = merged.setdefault(section, {})
+            if isinstance(part, dict):
+                part[key] = env[variable]
+    return _build(DriftConfig, merged, "")
+
+
+def load_config(root: Path, environ: dict[str, str] | None = None) -> DriftConfig:
+    path = root / CONFIG_FILE
+    if not path.exists():
+        return parse_config({}, environ)
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{CONFIG_FILE} is not valid JSON: {exc}") from exc
+    return parse_config(data, environ)

@@ -1,0 +1,329 @@
+"""A Drift workspace: the one facade the CLI and the language server both use.
+
+It owns the workspace's DatabaseManager and config, and turns analysis + storage calls into
+answers: scan, check a file's text, look up patterns, examples and status, back up, restore.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from drift_lsp.analysis.detect import analyze
+from drift_lsp.analysis.examples import refresh_examples
+from drift_lsp.analysis.languages import language_for_path
+from drift_lsp.analysis.learn import relearn
+from drift_lsp.analysis.model import ApprovedPattern, Violation
+from drift_lsp.analysis.scanner import (
+    Progress,
+    Scan,
+    ScanSummary,
+    Walker,
+    classify_bytes,
+    content_hash,
+    observation_tuples,
+)
+from drift_lsp.analysis.violations import find_violations
+from drift_lsp.config import DriftConfig, load_config
+from storage import backup as backup_store
+from storage.backup import BackupInfo
+from storage.database import DatabaseManager
+from storage.repositories import files as file_repo
+from storage.repositories import patterns as pattern_repo
+from storage.repositories import scans as scan_repo
+from storage.repositories import settings as settings_repo
+from storage.repositories.patterns import ExampleRow, LocationRow, PatternRow
+
+log = logging.getLogger(__name__)
+
+DRIFT_DIR = ".drift"
+DB_FILE = "drift.db"
+_PATTERN_TABLES = ("patterns", "pattern_variants")
+
+
+@dataclasses.dataclass(frozen=True)
+class Example:
+    file: str
+    start_line: int
+    end_line: int
+    code: str
+    language: str
+    quality: float
+
+
+def db_path(root: Path) -> Path:
+    return root / DRIFT_DIR / DB_FILE
+
+
+def _resolve_severity(
+    pattern: PatternRow,
+    rel: str,
+    config: DriftConfig,
+    variants: list[pattern_repo.VariantRow],
+) -> str:
+    """Most specific wins: file variant, directory variant, global variant, config, pattern."""
+    best: tuple[int, str] | None = None
+    for variant in variants:
+        if variant.pattern_id != pattern.id or variant.severity is None:
+            continue
+        if variant.scope == "file" and variant.scope_path == rel:
+            rank = 3
+        elif variant.scope == "directory" and rel.startswith(
+            (variant.scope_path or "").rstrip("/") + "/"
+        ):
+            rank = 2
+        elif variant.scope == "global":
+            rank = 1
+        else:
+            continue
+        if best is None or rank > best[0]:
+            best = (rank, variant.severity)
+    if best is not None:
+        return best[1]
+    for key in (pattern.id, pattern.detector_id, pattern.name, pattern.category):
+        if key in config.severity:
+            return config.severity[key]
+    return pattern.severity
+
+
+class Workspace:
+    def __init__(
+        self, root: Path, config: DriftConfig, db: DatabaseManager, readers: int = 2
+    ) -> None:
+        self.root = root
+        self._readers = readers
+        self.config = config
+        self.db = db
+        self._walker = Walker(root, config)
+        self._scan_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, root: Path, *, readers: int | None = None) -> Workspace:
+        """Open (creating if needed) the workspace's database. Raises ConfigError for an
+        invalid drift.config.json and StorageError for a database that can't be used."""
+        root = root.resolve()
+        config = load_config(root)
+        readers = readers or 2
+        workspace = cls(root, config, DatabaseManager(db_path(root), readers=readers), readers)
+        workspace._mirror_config()
+        return workspace
+
+    def _mirror_config(self) -> None:
+        values = self.config.to_json()
+        self.db.submit(lambda c: settings_repo.replace(c, values), tables=("config",))
+
+    def reload_config(self) -> DriftConfig:
+        """Re-read drift.config.json; on ConfigError the previous config stays in force."""
+        config = load_config(self.root)
+        self.config = config
+        self._walker = Walker(self.root, config)
+        self._mirror_config()
+        return config
+
+    def relative(self, path: Path) -> str | None:
+        try:
+            rel = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+        return None if self._walker.ignored(rel) else rel
+
+    # ---- scanning ----------------------------------------------------------------------
+
+    def has_been_scanned(self) -> bool:
+        return self.db.read("last_scan", scan_repo.last_scan) is not None
+
+    def scan(
+        self,
+        *,
+        full: bool = False,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ScanSummary:
+        full = full or not self.config.performance.incrementalAnalysis
+        with self._scan_lock:
+            return Scan(
+                self.db, self.root, self.config, full=full, progress=progress, cancel=cancel
+            ).run()
+
+    # ---- checking ----------------------------------------------------------------------
+
+    def approved_patterns(self, rel: str) -> list[ApprovedPattern]:
+        rows, variants = self.db.cached(
+            "approved_patterns",
+            "all",
+            _PATTERN_TABLES,
+            lambda c: (pattern_repo.approved(c), pattern_repo.variants(c)),
+        )
+        return [
+            ApprovedPattern(
+                id=row.id,
+                detector_id=row.detector_id,
+                pattern_id=row.pattern_id,
+                context=row.context,
+                value=row.value,
+                name=row.name,
+                category=row.category,
+                severity=_resolve_severity(row, rel, self.config, variants),
+            )
+            for row in rows
+        ]
+
+    def check_text(self, path: Path, text: str, *, persist: bool = True) -> list[Violation]:
+        """Violations of approved patterns in `text`; with `persist`, the file's observations
+        go to the writer (when `text` is what is on disk) without waiting for it."""
+        rel = self.relative(path)
+        language = language_for_path(path)
+        if rel is None or language is None:
+            return []
+        data = text.encode("utf-8", "surrogatepass")
+        status, problem = classify_bytes(rel, data, self.config.performance.maxFileSize)
+        if status != "ok":
+            log.info("not checking %s: %s", rel, problem)
+            return []
+        try:
+            analysis = analyze(language, data, rel)
+        except Exception:
+            log.exception("analysis of %s failed", rel)
+            return []
+        if persist:
+            self._persist(path, rel, language.name, data, analysis.observations)
+        return find_violations(analysis, self.approved_patterns(rel))
+
+    def _persist(self, path: Path, rel: str, language: str, data: bytes, observations) -> None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return
+        if stat.st_size != len(data):
+            return  # an unsaved buffer: the database describes files as they are on disk
+        digest = content_hash(data)
+        rows = observation_tuples(observations)
+        learning = self.config.learning
+
+        def write(conn) -> None:
+            if file_repo.content_hash(conn, rel) == digest:
+                file_repo.touch(conn, rel, stat.st_size, stat.st_mtime_ns)
+                return
+            file_repo.upsert(conn, rel, stat.st_size, stat.st_mtime_ns, digest, language)
+            touched = scan_repo.replace_observations(conn, rel, rows)
+            learned = relearn(
+                conn,
+                touched,
+                {rel},
+                min_occurrences=learning.minOccurrences,
+                auto_approve=learning.autoApproveThreshold,
+            )
+            refresh_examples(conn, self.root, learned.changed_patterns or ())
+
+        self.db.submit(write, tables=None).add_done_callback(_log_failure)
+
+    # ---- patterns ----------------------------------------------------------------------
+
+    def pattern(self, pattern_id: str) -> PatternRow | None:
+        return self.db.cached(
+            "pattern", pattern_id, ("patterns",), lambda c: pattern_repo.get(c, pattern_id)
+        )
+
+    def patterns(self, where: pattern_repo.PatternFilter, *, after: str | None, limit: int):
+        return self.db.read(
+            "patterns", lambda c: pattern_repo.search(c, where, after=after, limit=limit)
+        )
+
+    def patterns_at(self, rel: str, line: int) -> list[tuple[PatternRow, LocationRow]]:
+        locations = self.db.cached(
+            "locations_at",
+            (rel, line),
+            ("pattern_locations",),
+            lambda c: pattern_repo.locations_at(c, rel, line),
+        )
+        found = []
+        for location in locations:
+            pattern = self.pattern(location.pattern_id)
+            if pattern is not None:
+                found.append((pattern, location))
+        return found
+
+    def examples(self, pattern_id: str, limit: int = 5, *, positive: bool = True) -> list[Example]:
+        rows: list[ExampleRow] = self.db.cached(
+            "examples",
+            (pattern_id, limit, positive),
+            ("pattern_examples",),
+            lambda c: pattern_repo.examples(c, pattern_id, limit, positive=positive),
+        )
+        return [
+            Example(
+                row.file_path,
+                row.start_line,
+                row.end_line,
+                row.code,
+                _fence(row.file_path),
+                row.quality,
+            )
+            for row in rows
+        ]
+
+    def conforming_location(self, pattern_id: str) -> LocationRow | None:
+        rows = self.db.cached(
+            "conforming_location",
+            pattern_id,
+            ("pattern_locations",),
+            lambda c: pattern_repo.locations(c, pattern_id, outliers=False, limit=1),
+        )
+        return rows[0] if rows else None
+
+    def set_status(self, pattern_ids: list[str], status: str) -> int:
+        return self.db.write(
+            lambda c: pattern_repo.set_status(c, pattern_ids, status),
+            tables=("patterns", "learned_patterns", "pattern_history"),
+        )
+
+    def status(self) -> dict[str, Any]:
+        return self.db.cached("status", "status", ("patterns", "scan_history"), pattern_repo.status)
+
+    # ---- backups -----------------------------------------------------------------------
+
+    def backup(self, reason: str = "user_requested") -> BackupInfo:
+        return self.db.backup(reason)
+
+    def backups(self) -> list[BackupInfo]:
+        return self.db.read("backups", backup_store.list_backups)
+
+    def restore(self, backup_id: int) -> BackupInfo:
+        """Close, swap the backup in, reopen. Returns the safety backup of what was replaced."""
+        self.db.close()
+        try:
+            return backup_store.restore(db_path(self.root), backup_id, keep=self.db.backup_keep)
+        finally:
+            self.db = DatabaseManager(db_path(self.root), readers=self._readers)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _fence(path: str) -> str:
+    language = language_for_path(path)
+    return language.fence if language else ""
+
+
+def _log_failure(future) -> None:
+    if future.exception() is not None:
+        log.warning("could not save analysis: %s", future.exception())
+
+
+def find_root(start: Path) -> Path:
+    """The workspace a path belongs to: the nearest folder with .drift/, drift.config.json
+    or .git, else the folder itself."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in (DRIFT_DIR, "drift.config.json", ".git")):
+            return folder
+    return start if start.is_dir() else start.parent

@@ -1,0 +1,52 @@
+"""`drift doctor`: SQLite's own checks plus Drift's invariants, as a list of problems."""
+
+from __future__ import annotations
+
+import apsw
+
+_RECOUNT = """
+SELECT count(*), coalesce(sum(status = 'approved'), 0), coalesce(sum(status = 'discovered'), 0),
+       coalesce(sum(status = 'ignored'), 0), coalesce(sum(confidence_level = 'high'), 0),
+       coalesce(sum(confidence_level = 'medium'), 0), coalesce(sum(confidence_level = 'low'), 0),
+       coalesce(sum(confidence_level = 'uncertain'), 0), coalesce(sum(location_count), 0),
+       coalesce(sum(outlier_count), 0)
+FROM patterns
+"""
+_MATERIALIZED = """
+SELECT total_patterns, approved, discovered, ignored, level_high, level_medium, level_low,
+       level_uncertain, total_locations, total_outliers
+FROM materialized_status WHERE id = 1
+"""
+_NAMES = (
+    "total_patterns", "approved", "discovered", "ignored", "level_high", "level_medium",
+    "level_low", "level_uncertain", "total_locations", "total_outliers",
+)  # fmt: skip
+
+
+def check(conn: apsw.Connection, *, full: bool = False) -> list[str]:
+    problems = []
+    pragma = "integrity_check" if full else "quick_check"
+    result = [row[0] for row in conn.execute(f"PRAGMA {pragma}")]
+    if result != ["ok"]:
+        problems.extend(f"{pragma}: {line}" for line in result[:20])
+    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall()[:20]:
+        problems.append(f"foreign key: {table} row {rowid} points at a missing {parent} row")
+    recount = conn.execute(_RECOUNT).fetchone()
+    stored = conn.execute(_MATERIALIZED).fetchone()
+    for name, expected, actual in zip(
+        _NAMES, recount, stored or (None,) * len(_NAMES), strict=True
+    ):
+        if expected != actual:
+            problems.append(f"materialized_status.{name} is {actual}, recount gives {expected}")
+    for pattern_id, stored_count, actual in conn.execute(
+        "SELECT p.id, p.location_count, count(l.id) FROM patterns p "
+        "LEFT JOIN pattern_locations l ON l.pattern_id = p.id GROUP BY p.id "
+        "HAVING p.location_count != count(l.id) LIMIT 20"
+    ):
+        problems.append(f"pattern {pattern_id}: location_count {stored_count}, actual {actual}")
+    for (path,) in conn.execute(
+        "SELECT DISTINCT file_path FROM pattern_locations "
+        "WHERE file_path NOT IN (SELECT path FROM files) LIMIT 20"
+    ):
+        problems.append(f"location in {path}, which is not in files")
+    return problems

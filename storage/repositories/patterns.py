@@ -1,0 +1,354 @@
+"""Typed access to patterns, their locations, examples, variants, history and decisions.
+
+Every listing is keyset-paginated on the primary key (`after`, `limit`), never OFFSET.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import apsw
+
+STATUSES = ("discovered", "approved", "ignored")
+
+
+@dataclass(frozen=True)
+class PatternRow:
+    id: str
+    category: str
+    subcategory: str | None
+    name: str
+    description: str
+    status: str
+    detection_method: str
+    detector_id: str
+    pattern_id: str
+    confidence_frequency: float
+    confidence_consistency: float
+    confidence_age: float
+    confidence_spread: float
+    confidence_score: float
+    confidence_level: str
+    severity: str
+    auto_fixable: int
+    location_count: int
+    outlier_count: int
+    first_seen: str
+    last_seen: str
+    source: str
+    tags: str
+    created_at: str
+    updated_at: str
+
+    @property
+    def value(self) -> str:
+        return self.pattern_id.rpartition("/")[0]
+
+    @property
+    def context(self) -> str:
+        return self.pattern_id.rpartition("/")[2]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["tags"] = json.loads(self.tags)
+        data["value"] = self.value
+        data["context"] = self.context
+        return data
+
+
+_COLUMNS = ", ".join(f.name for f in fields(PatternRow))
+
+
+@dataclass(frozen=True)
+class LocationRow:
+    id: int
+    pattern_id: str
+    file_path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    value: str | None
+    is_outlier: int
+    outlier_reason: str | None
+
+
+_LOCATION_COLUMNS = ", ".join(f.name for f in fields(LocationRow))
+
+
+@dataclass(frozen=True)
+class ExampleRow:
+    id: int
+    pattern_id: str
+    file_path: str
+    start_line: int
+    end_line: int
+    code: str
+    quality: float
+    is_positive: int
+
+
+@dataclass(frozen=True)
+class VariantRow:
+    pattern_id: str
+    scope: str
+    scope_path: str | None
+    severity: str | None
+
+
+@dataclass(frozen=True)
+class PatternFilter:
+    category: str | None = None
+    status: str | None = None
+    level: str | None = None
+    detector_id: str | None = None
+    tag: str | None = None
+    seen_after: str | None = None
+    seen_before: str | None = None
+
+
+def get(conn: apsw.Connection, pattern_id: str) -> PatternRow | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM patterns WHERE id = ?", (pattern_id,)).fetchone()
+    return PatternRow(*row) if row else None
+
+
+def exists(conn: apsw.Connection, pattern_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM patterns WHERE id = ?", (pattern_id,)).fetchone() is not None
+
+
+def search(
+    conn: apsw.Connection,
+    where: PatternFilter = PatternFilter(),
+    *,
+    after: str | None = None,
+    limit: int = 100,
+) -> list[PatternRow]:
+    clauses, params = ["(? IS NULL OR id > ?)"], [after, after]
+    for column, value in (
+        ("category", where.category),
+        ("status", where.status),
+        ("confidence_level", where.level),
+        ("detector_id", where.detector_id),
+    ):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if where.tag is not None:
+        clauses.append("EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)")
+        params.append(where.tag)
+    if where.seen_after is not None:
+        clauses.append("last_seen >= ?")
+        params.append(where.seen_after)
+    if where.seen_before is not None:
+        clauses.append("last_seen < ?")
+        params.append(where.seen_before)
+    sql = f"SELECT {_COLUMNS} FROM patterns WHERE {' AND '.join(clauses)} ORDER BY id LIMIT ?"
+    return [PatternRow(*row) for row in conn.execute(sql, (*params, limit))]
+
+
+def approved(conn: apsw.Connection) -> list[PatternRow]:
+    return [
+        PatternRow(*row)
+        for row in conn.execute(f"SELECT {_COLUMNS} FROM patterns WHERE status = 'approved'")
+    ]
+
+
+def for_slot(conn: apsw.Connection, detector_id: str, context: str) -> list[PatternRow]:
+    return [
+        PatternRow(*row)
+        for row in conn.execute(
+            f"SELECT {_COLUMNS} FROM patterns WHERE detector_id = ? AND pattern_id LIKE ?",
+            (detector_id, f"%/{context}"),
+        )
+    ]
+
+
+def variants(conn: apsw.Connection) -> list[VariantRow]:
+    """Variants in force now; expired ones are kept for history but ignored."""
+    return [
+        VariantRow(*row)
+        for row in conn.execute(
+            "SELECT pattern_id, scope, scope_path, severity FROM pattern_variants "
+            "WHERE expires_at IS NULL OR expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+        )
+    ]
+
+
+def locations_at(conn: apsw.Connection, file_path: str, line: int) -> list[LocationRow]:
+    return [
+        LocationRow(*row)
+        for row in conn.execute(
+            f"SELECT {_LOCATION_COLUMNS} FROM pattern_locations "
+            "WHERE file_path = ? AND line <= ? AND end_line >= ? ORDER BY is_outlier DESC, id",
+            (file_path, line, line),
+        )
+    ]
+
+
+def locations(
+    conn: apsw.Connection,
+    pattern_id: str,
+    *,
+    outliers: bool | None = None,
+    after: int = 0,
+    limit: int = 100,
+) -> list[LocationRow]:
+    flag = None if outliers is None else int(outliers)
+    return [
+        LocationRow(*row)
+        for row in conn.execute(
+            f"SELECT {_LOCATION_COLUMNS} FROM pattern_locations WHERE pattern_id = ? "
+            "AND (? IS NULL OR is_outlier = ?) AND id > ? ORDER BY id LIMIT ?",
+            (pattern_id, flag, flag, after, limit),
+        )
+    ]
+
+
+def examples(
+    conn: apsw.Connection, pattern_id: str, limit: int = 5, *, positive: bool = True
+) -> list[ExampleRow]:
+    return [
+        ExampleRow(*row)
+        for row in conn.execute(
+            "SELECT id, pattern_id, file_path, start_line, end_line, code, quality, is_positive "
+            "FROM pattern_examples WHERE pattern_id = ? AND is_positive = ? "
+            "ORDER BY quality DESC, id LIMIT ?",
+            (pattern_id, int(positive), limit),
+        )
+    ]
+
+
+def status(conn: apsw.Connection) -> dict[str, Any]:
+    cursor = conn.execute("SELECT * FROM materialized_status WHERE id = 1")
+    names = [d[0] for d in cursor.getdescription()]
+    row = cursor.fetchone()
+    data = dict(zip(names, row, strict=True)) if row else {}
+    data.pop("id", None)
+    data["categories"] = {
+        category: {
+            "total": total,
+            "approved": approved_,
+            "discovered": discovered,
+            "ignored": ignored,
+            "locations": locs,
+            "outliers": outs,
+        }
+        for category, total, approved_, discovered, ignored, locs, outs in conn.execute(
+            "SELECT category, total, approved, discovered, ignored, locations, outliers "
+            "FROM materialized_category_counts WHERE total > 0 ORDER BY category"
+        )
+    }
+    return data
+
+
+def counts_by(conn: apsw.Connection, column: str) -> dict[str, int]:
+    """Aggregation by category, status or confidence level."""
+    if column not in ("category", "status", "confidence_level", "detector_id"):
+        raise ValueError(f"cannot group patterns by {column!r}")
+    return dict(conn.execute(f"SELECT {column}, count(*) FROM patterns GROUP BY {column}"))
+
+
+# ---- writes (run on the writer connection) -------------------------------------------
+
+
+def _history(conn: apsw.Connection, pattern_id: str, action: str, old: Any, new: Any) -> None:
+    conn.execute(
+        "INSERT INTO pattern_history (pattern_id, action, old_value, new_value) "
+        "VALUES (?, ?, ?, ?)",
+        (
+            pattern_id,
+            action,
+            None if old is None else json.dumps(old),
+            None if new is None else json.dumps(new),
+        ),
+    )
+
+
+def upsert(conn: apsw.Connection, row: PatternRow) -> str:
+    """Insert or update a learned pattern; returns 'created', 'updated' or 'unchanged'."""
+    old = get(conn, row.id)
+    data = asdict(row)
+    if old is None:
+        conn.execute(
+            f"INSERT INTO patterns ({_COLUMNS}) VALUES ({', '.join('?' * len(data))})",
+            tuple(data.values()),
+        )
+        created = {"status": row.status, "score": row.confidence_score}
+        _history(conn, row.id, "created", None, created)
+        return "created"
+    keep = {"id", "created_at", "first_seen"}
+    changes = {k: v for k, v in data.items() if k not in keep and getattr(old, k) != v}
+    if set(changes) <= {"last_seen", "updated_at"}:
+        if changes:
+            conn.execute("UPDATE patterns SET last_seen = ? WHERE id = ?", (row.last_seen, row.id))
+        return "unchanged"
+    assignments = ", ".join(f"{k} = ?" for k in changes)
+    conn.execute(f"UPDATE patterns SET {assignments} WHERE id = ?", (*changes.values(), row.id))
+    tracked = {k: v for k, v in changes.items() if k in ("status", "confidence_score", "severity")}
+    if tracked:
+        before = {k: getattr(old, k) for k in tracked}
+        action = "approved" if changes.get("status") == "approved" else "updated"
+        _history(conn, row.id, action, before, tracked)
+    return "updated"
+
+
+def delete(conn: apsw.Connection, pattern_id: str) -> None:
+    old = get(conn, pattern_id)
+    if old is None:
+        return
+    conn.execute("DELETE FROM patterns WHERE id = ?", (pattern_id,))
+    _history(conn, pattern_id, "deleted", {"status": old.status, "name": old.name}, None)
+
+
+def set_status(
+    conn: apsw.Connection, pattern_ids: Iterable[str], status: str, actor: str = "user"
+) -> int:
+    """A user decision: recorded in learned_patterns so it survives rescans and re-learning."""
+    if status not in ("approved", "ignored"):
+        raise ValueError(f"status must be approved or ignored, not {status!r}")
+    changed = 0
+    for pattern_id in pattern_ids:
+        old = get(conn, pattern_id)
+        if old is None:
+            raise KeyError(pattern_id)
+        conn.execute(
+            "INSERT INTO learned_patterns (pattern_id, detector_id, pattern_key, decision, "
+            "decided_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (pattern_id) DO UPDATE SET "
+            "decision = excluded.decision, decided_by = excluded.decided_by, "
+            "decided_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            (pattern_id, old.detector_id, old.pattern_id, status, actor),
+        )
+        if old.status != status:
+            conn.execute(
+                "UPDATE patterns SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', "
+                "'now') WHERE id = ?",
+                (status, pattern_id),
+            )
+            _history(conn, pattern_id, status, {"status": old.status}, {"status": status})
+            changed += 1
+    return changed
+
+
+def decisions(conn: apsw.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT pattern_id, decision FROM learned_patterns"))
+
+
+def history(
+    conn: apsw.Connection, pattern_id: str, *, after: int = 0, limit: int = 100
+) -> list[tuple[int, str, str | None, str | None, str]]:
+    return conn.execute(
+        "SELECT id, action, old_value, new_value, created_at FROM pattern_history "
+        "WHERE pattern_id = ? AND id > ? ORDER BY id LIMIT ?",
+        (pattern_id, after, limit),
+    ).fetchall()
+
+
+def set_counts(conn: apsw.Connection, pattern_id: str, locations: int, outliers: int) -> None:
+    conn.execute(
+        "UPDATE patterns SET location_count = ?, outlier_count = ? WHERE id = ? "
+        "AND (location_count != ? OR outlier_count != ?)",
+        (locations, outliers, pattern_id, locations, outliers),
+    )
