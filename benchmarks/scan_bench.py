@@ -1,0 +1,105 @@
+"""Scan speed and memory against tree-sitter's parse-only floor, measured in the same run.
+
+    python benchmarks/scan_bench.py [--corpus DIR] [--workers N] --json
+
+Default corpus: the running interpreter's standard library, copied into a temporary
+workspace (so .drift/ never lands in it). Prints full_scan_s, parse_only_s,
+scan_vs_parse_ratio (target <= 1.25), noop_rescan_ratio (target <= 0.02),
+one_file_rescan_ms and peak_rss_mb (target <= 200, children included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sysconfig
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from drift_lsp.analysis.languages import language_for_path, parse
+from drift_lsp.analysis.scanner import Walker
+from drift_lsp.config import parse_config
+from drift_lsp.workspace import Workspace
+
+
+def _parse_file(path: str) -> int:
+    language = language_for_path(path)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    return parse(language, data).root_node.child_count if language else 0
+
+
+def parse_only(root: Path, workers: int) -> float:
+    config = parse_config({})
+    paths = [str(root / rel) for rel, _ in Walker(root, config)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        chunk = max(1, min(32, len(paths) // (workers * 8)))
+        for _ in pool.map(_parse_file, paths, chunksize=chunk):
+            pass
+    return time.perf_counter() - started
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=Path(sysconfig.get_paths()["stdlib"]))
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="drift-scan-bench-") as tmp:
+        root = Path(tmp) / "corpus"
+        shutil.copytree(
+            args.corpus,
+            root,
+            ignore=shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc"),
+            symlinks=True,
+        )
+        (root / "drift.config.json").write_text(
+            json.dumps({"performance": {"maxWorkers": args.workers}})
+        )
+        floor = parse_only(root, args.workers)
+        with Workspace.open(root) as workspace:
+            started = time.perf_counter()
+            summary = workspace.scan(full=True)
+            full_scan = time.perf_counter() - started
+            started = time.perf_counter()
+            workspace.scan()
+            noop = time.perf_counter() - started
+            target = next(root.rglob("argparse.py"))
+            target.write_text(target.read_text("utf-8") + "\n# touched by the benchmark\n")
+            started = time.perf_counter()
+            workspace.scan()
+            one_file = time.perf_counter() - started
+            status = workspace.status()
+        result = {
+            "files": summary.files_total,
+            "patterns": status.get("total_patterns", 0),
+            "workers": args.workers,
+            "full_scan_s": round(full_scan, 3),
+            "parse_only_s": round(floor, 3),
+            "scan_vs_parse_ratio": round(full_scan / floor, 3),
+            "noop_rescan_ratio": round(noop / full_scan, 4),
+            "one_file_rescan_ms": round(one_file * 1000, 1),
+            "peak_rss_mb": peak_rss_mb(),
+        }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for key, value in result.items():
+            print(f"{key:>22}: {value}")
+
+
+if __name__ == "__main__":
+    main()
