@@ -45,7 +45,19 @@ def detectors_for(language: Language) -> tuple[Detector, ...]:
     return tuple(d for _, d in _query(language)[1]) + PATH_DETECTORS
 
 
+def _valid_utf8(data: bytes) -> bytes:
+    """Query predicates decode node text as UTF-8; invalid bytes would make them raise."""
+    if data.isascii():
+        return data
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace").encode("utf-8")
+    return data
+
+
 def analyze(language: Language, data: bytes, rel_path: str) -> Analysis:
+    data = _valid_utf8(data)
     source = Source(data, rel_path, language)
     tree = parse(language, data)
     query, detectors = _query(language)

@@ -1,0 +1,122 @@
+"""Every quick-fix kind: applying it leaves a file that parses and no longer has the violation."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import apply_edits
+from drift_lsp.analysis.detect import analyze
+from drift_lsp.analysis.languages import language_for_path, parse
+from drift_lsp.analysis.model import ApprovedPattern, make_pattern_id, pattern_key
+from drift_lsp.analysis.violations import find_violations, ignore_line_edit
+
+CASES = [
+    ("a.py", "naming/variable", "assignment", "snake_case",
+     "def f(x):\n    totalCount = x\n    return totalCount + other.totalCount\n",
+     "def f(x):\n    total_count = x\n    return total_count + other.totalCount\n"),
+    ("a.py", "naming/parameter", "declaration", "snake_case",
+     "def f(itemId):\n    return g(itemId=itemId)\n",
+     "def f(item_id):\n    return g(itemId=item_id)\n"),
+    ("a.js", "naming/variable", "assignment", "camelCase",
+     "function f() {\n  const total_count = 1;\n  return total_count;\n}\n",
+     "function f() {\n  const totalCount = 1;\n  return totalCount;\n}\n"),
+    ("a.py", "style/quotes", "unknown", "double", "x = 'abc'\n", 'x = "abc"\n'),
+    ("a.ts", "style/quotes", "unknown", "single", 'const x = "abc";\n', "const x = 'abc';\n"),
+    ("a.js", "style/declaration", "declaration", "const", "let a = 1;\nuse(a);\n",
+     "const a = 1;\nuse(a);\n"),
+    ("a.js", "style/equality", "conditional", "strict", "if (a != b) {}\n",
+     "if (a !== b) {}\n"),
+    ("a.py", "errors/breadth", "conditional", "broad",
+     "try:\n    pass\nexcept:\n    raise\n", "try:\n    pass\nexcept Exception:\n    raise\n"),
+    ("a.py", "logging/output", "call", "logging",
+     "import logging\nlog = logging.getLogger(__name__)\nprint('x')\n",
+     "import logging\nlog = logging.getLogger(__name__)\nlog.info('x')\n"),
+]  # fmt: skip
+
+
+def approved(detector_id: str, context: str, value: str) -> ApprovedPattern:
+    pattern_id = make_pattern_id(value, context)
+    return ApprovedPattern(
+        pattern_key(detector_id, pattern_id), detector_id, pattern_id, context, value,
+        detector_id, detector_id.split("/")[0], "warning",
+    )  # fmt: skip
+
+
+def violations(path: str, text: str, pattern: ApprovedPattern):
+    language = language_for_path(path)
+    return find_violations(analyze(language, text.encode(), path), [pattern])
+
+
+@pytest.mark.parametrize(("path", "detector_id", "context", "value", "before", "after"), CASES)
+def test_fix_applies_cleanly(path, detector_id, context, value, before, after) -> None:
+    pattern = approved(detector_id, context, value)
+    found = violations(path, before, pattern)
+    assert found, "the planted deviation is a violation"
+    fixes = found[0].quick_fixes
+    assert fixes, "a safe fix is offered"
+    fixed = apply_edits(before, fixes[0].edits)
+    assert fixed == after
+    assert not parse(language_for_path(path), fixed.encode()).root_node.has_error
+    assert violations(path, fixed, pattern) == []
+
+
+def test_todo_fix_names_an_owner() -> None:
+    pattern = approved("style/todo", "unknown", "owner")
+    before = "x = 1  # TODO fix this\n"
+    (violation,) = violations("a.py", before, pattern)
+    fixed = apply_edits(before, violation.quick_fixes[0].edits)
+    assert "TODO(" in fixed and "): fix this" in fixed
+    assert violations("a.py", fixed, pattern) == []
+
+
+def test_rename_is_refused_when_the_new_name_is_taken() -> None:
+    pattern = approved("naming/variable", "assignment", "snake_case")
+    text = "def f():\n    item_id = 1\n    itemId = 2\n    return item_id + itemId\n"
+    (violation,) = violations("a.py", text, pattern)
+    assert violation.quick_fixes == ()
+
+
+def test_reassigned_let_is_not_a_const_candidate() -> None:
+    pattern = approved("style/declaration", "declaration", "const")
+    assert violations("a.js", "let a = 1;\na += 2;\n", pattern) == []
+
+
+def test_violation_json_has_the_documented_keys() -> None:
+    pattern = approved("style/quotes", "unknown", "double")
+    (violation,) = violations("a.py", "x = 'abc'\n", pattern)
+    data = violation.to_json()
+    assert set(data) == {
+        "id", "patternId", "severity", "message", "file", "range", "expected", "actual",
+        "quickFixes",
+    }  # fmt: skip
+    assert data["range"] == {"start": {"line": 0, "character": 4},
+                             "end": {"line": 0, "character": 9}}  # fmt: skip
+    assert data["expected"] == "double" and data["actual"] == "single"
+    assert data["quickFixes"][0]["edits"][0]["newText"] == '"abc"'
+
+
+@pytest.mark.parametrize(
+    ("text", "suppressed"),
+    [
+        ("x = 'a'  # drift-ignore\n", True),
+        ("# drift-ignore[style/quotes]\nx = 'a'\n", True),
+        ("x = 'a'  # drift-ignore[String quotes]\n", True),
+        ("x = 'a'  # drift-ignore[naming/function]\n", False),
+        ("# drift-ignore-file\n\nx = 'a'\n", True),
+        ("x = 'a'\n", False),
+    ],
+)
+def test_suppression_comments(text: str, suppressed: bool) -> None:
+    pattern = approved("style/quotes", "unknown", "double")
+    pattern = ApprovedPattern(**{**pattern.__dict__, "name": "String quotes"})
+    assert (violations("a.py", text, pattern) == []) is suppressed
+
+
+def test_ignore_line_edit_suppresses_the_line() -> None:
+    pattern = approved("style/quotes", "unknown", "double")
+    text = "def f():\n    return 'a'\n"
+    (violation,) = violations("a.py", text, pattern)
+    edit = ignore_line_edit(language_for_path("a.py"), text, violation.line, pattern.detector_id)
+    fixed = apply_edits(text, (edit,))
+    assert fixed == "def f():\n    # drift-ignore[style/quotes]\n    return 'a'\n"
+    assert violations("a.py", fixed, pattern) == []

@@ -1,0 +1,100 @@
+"""Shared fixtures: small hand-made workspaces with known conventions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from drift_lsp.analysis.model import TextEdit
+
+# Old enough that the age part of confidence is saturated, so numbers are exact.
+OLD_MTIME_NS = 1_600_000_000 * 10**9
+
+
+def apply_edits(text: str, edits: list[TextEdit] | tuple[TextEdit, ...]) -> str:
+    """Apply non-overlapping edits (0-based line/character positions) as an editor would."""
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+
+    def offset(line: int, column: int) -> int:
+        return offsets[line] + column
+
+    result = text
+    for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
+        start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
+        result = result[:start] + edit.new_text + result[end:]
+    return result
+
+
+def write_tree(root: Path, files: dict[str, str | bytes], *, old: bool = True) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, "utf-8")
+        if old:
+            os.utime(path, ns=(OLD_MTIME_NS, OLD_MTIME_NS))
+    return root
+
+
+PY_CONVENTIONAL = '''import logging
+
+logger = logging.getLogger(__name__)
+
+
+def load_{n}(item_id, retries=3):
+    """Load one item."""
+    result_value = item_id * retries
+    logger.info("loading %s", item_id)
+    try:
+        return result_value
+    except ValueError:
+        logger.exception("failed")
+        raise
+
+
+def save_{n}(item_id):
+    """Save one item."""
+    saved_value = item_id
+    return saved_value
+'''
+
+PY_DEVIANT = '''import logging
+
+logger = logging.getLogger(__name__)
+
+
+def fetchRemote(itemId):
+    """Fetch one item."""
+    resultValue = itemId
+    print("fetching")
+    try:
+        return resultValue
+    except:
+        pass
+'''
+
+
+def python_repo(root: Path) -> Path:
+    files: dict[str, str | bytes] = {
+        f"pkg/mod_{n}.py": PY_CONVENTIONAL.format(n=n) for n in range(1, 5)
+    }
+    files["pkg/deviant.py"] = PY_DEVIANT
+    return write_tree(root, files)
+
+
+@pytest.fixture
+def py_repo(tmp_path: Path) -> Path:
+    return python_repo(tmp_path / "repo")
+
+
+@pytest.fixture
+def edits_applier() -> Callable[[str, tuple[TextEdit, ...]], str]:
+    return apply_edits
