@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import apply_edits
+
 from drift_lsp.analysis.detect import analyze
 from drift_lsp.analysis.languages import language_for_path, parse
 from drift_lsp.analysis.model import ApprovedPattern, make_pattern_id, pattern_key
