@@ -40,12 +40,14 @@ class Diagnostics:
         sequence = self._sequence[uri] = self._sequence.get(uri, 0) + 1
         workspace = self.state.for_uri(uri)
         path = path_of(uri)
-        if workspace is None or path is None:
-            return
         document = ls.workspace.get_text_document(uri)
         text, version = document.source, document.version
-        violations = await asyncio.to_thread(workspace.check_text, path, text, persist=persist)
-        related = await asyncio.to_thread(_related_locations, workspace, violations)
+        violations: list[Violation] = []
+        related: dict[str, types.Location] = {}
+        # Outside any healthy workspace the answer is "nothing", said explicitly.
+        if workspace is not None and path is not None:
+            violations = await asyncio.to_thread(workspace.check_text, path, text, persist=persist)
+            related = await asyncio.to_thread(_related_locations, workspace, violations)
         if self._sequence.get(uri) != sequence:
             return  # a newer request for this document is on its way
         current = ls.workspace.get_text_document(uri)

@@ -86,9 +86,7 @@ async def diagnostics(
                 return items
             await asyncio.sleep(0.05)
         raise AssertionError(f"pulled diagnostics never matched: {items}")
-    await wait_until(
-        lambda: uri in client.diagnostics and expect(list(client.diagnostics[uri]))
-    )
+    await wait_until(lambda: uri in client.diagnostics and expect(list(client.diagnostics[uri])))
     return list(client.diagnostics[uri])
 
 
