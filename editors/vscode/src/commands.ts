@@ -1,0 +1,75 @@
+import * as vscode from "vscode";
+import { backupMessage, backupPickItems, BackupEntry, BackupResult, statusMessage, StatusResult } from "./messages";
+
+/** Server commands (contract D) that the palette runs directly; the language client registers them. */
+export const SERVER_PALETTE_COMMANDS = ["drift.backup", "drift.rescan", "drift.status"] as const;
+
+/** Commands the extension itself registers. */
+export const CLIENT_COMMANDS = ["drift.restoreBackup", "drift.restartServer", "drift.showOutput"] as const;
+
+/** What the commands need from the running extension; the real one wraps the language client. */
+export interface Controller {
+  listBackups(): Promise<BackupEntry[]>;
+  executeServerCommand(command: string, args: unknown[]): Promise<unknown>;
+  restart(): Promise<void>;
+  showOutput(): void;
+  refreshStatus(): Promise<void>;
+}
+
+export function registerCommands(controller: Controller): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand("drift.restoreBackup", () => restoreBackup(controller)),
+    vscode.commands.registerCommand("drift.restartServer", () => controller.restart()),
+    vscode.commands.registerCommand("drift.showOutput", () => controller.showOutput()),
+  ];
+}
+
+async function restoreBackup(controller: Controller): Promise<void> {
+  let entries: BackupEntry[];
+  try {
+    entries = await controller.listBackups();
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Drift: could not list backups: ${(error as Error).message}`);
+    return;
+  }
+  if (entries.length === 0) {
+    void vscode.window.showInformationMessage("Drift: there are no backups yet. Run “Drift: Backup Database” first.");
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(backupPickItems(entries), {
+    placeHolder: "Backup to restore (the current database is backed up first)",
+  });
+  if (!picked) {
+    return;
+  }
+  const safety = (await controller.executeServerCommand("drift.restore", [picked.id])) as BackupResult | undefined;
+  const saved = safety?.path ? ` The previous database was saved to ${safety.path}.` : "";
+  void vscode.window.showInformationMessage(`Drift: restored backup #${picked.id}.${saved}`);
+  await controller.refreshStatus();
+}
+
+/**
+ * Language-client middleware for `workspace/executeCommand`: the palette commands run on the
+ * server, and their answers are shown to the user here.
+ */
+export async function showServerCommandResult(
+  command: string,
+  result: unknown,
+  controller: Pick<Controller, "refreshStatus">,
+): Promise<void> {
+  if (command === "drift.backup" && result) {
+    void vscode.window.showInformationMessage(backupMessage(result as BackupResult));
+  } else if (command === "drift.status" && result) {
+    void vscode.window.showInformationMessage(statusMessage(result as StatusResult));
+  } else if (command === "drift.rescan") {
+    await controller.refreshStatus();
+    void vscode.window.showInformationMessage("Drift: rescan finished.");
+  }
+}
+
+export async function showMissingServer(message: string): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(message, "Open settings");
+  if (choice === "Open settings") {
+    await vscode.commands.executeCommand("workbench.action.openSettings", "drift.server");
+  }
+}
