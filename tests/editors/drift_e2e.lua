@@ -1,0 +1,94 @@
+-- Headless Neovim session driven by tests/editors/test_neovim.py.
+-- Env: DRIFT_PLUGIN (editors/neovim), DRIFT_PYTHON, DRIFT_FILE (file to open), DRIFT_RESULTS (JSON out).
+local results = { steps = {} }
+local messages = {}
+
+local function finish(code)
+  local file = io.open(os.getenv('DRIFT_RESULTS'), 'w')
+  file:write(vim.fn.json_encode(results))
+  file:close()
+  vim.cmd((code == 0) and 'qall!' or 'cquit!')
+end
+
+local function wait_for(what, seconds, condition)
+  if not vim.wait(seconds * 1000, condition, 100) then
+    error('timed out after ' .. seconds .. ' s waiting for ' .. what)
+  end
+  table.insert(results.steps, what)
+end
+
+local function run()
+  vim.opt.runtimepath:prepend(os.getenv('DRIFT_PLUGIN'))
+  vim.notify = function(message)
+    table.insert(messages, message)
+  end
+  results.nvim_version = tostring(vim.version().major) .. '.' .. vim.version().minor .. '.' .. vim.version().patch
+  local drift = require('drift')
+  drift.setup({ cmd = { os.getenv('DRIFT_PYTHON'), '-m', 'drift_lsp' } })
+  vim.cmd('filetype on')
+  vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('DRIFT_FILE')))
+  local bufnr = vim.api.nvim_get_current_buf()
+
+  wait_for('server attached', 30, function()
+    local client = drift.client(bufnr)
+    return client ~= nil and client.initialized ~= false
+  end)
+
+  vim.cmd('write')
+  local found = {}
+  wait_for('drift diagnostics', 60, function()
+    found = {}
+    for _, diagnostic in ipairs(vim.diagnostic.get(bufnr)) do
+      if diagnostic.source == 'drift' then
+        table.insert(found, diagnostic)
+      end
+    end
+    return #found > 0
+  end)
+  results.diagnostics = {}
+  for _, diagnostic in ipairs(found) do
+    table.insert(results.diagnostics, {
+      line = diagnostic.lnum, col = diagnostic.col, message = diagnostic.message,
+      code = diagnostic.code, severity = diagnostic.severity,
+    })
+  end
+
+  local first = found[1]
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    position = { line = first.lnum, character = first.col },
+  }
+  local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/hover', params, 30000) or {}
+  for _, response in pairs(responses) do
+    local contents = response.result and response.result.contents
+    if contents then
+      results.hover = type(contents) == 'table' and (contents.value or vim.inspect(contents)) or contents
+    end
+  end
+  table.insert(results.steps, 'hover')
+
+  vim.cmd('DriftBackup')
+  local backups = vim.fn.fnamemodify(drift.find_root(vim.api.nvim_buf_get_name(bufnr)), ':p') .. '.drift/backups'
+  wait_for('backup file', 60, function()
+    return #vim.fn.glob(backups .. '/*', false, true) > 0
+  end)
+  results.backups = vim.fn.glob(backups .. '/*', false, true)
+  wait_for('backup message', 30, function()
+    for _, message in ipairs(messages) do
+      if message:find('backup #', 1, true) then
+        return true
+      end
+    end
+    return false
+  end)
+  results.messages = messages
+end
+
+local ok, err = pcall(run)
+if not ok then
+  results.error = tostring(err)
+  results.messages = messages
+  finish(1)
+else
+  finish(0)
+end

@@ -1,0 +1,66 @@
+"""A real headless Neovim with editors/neovim on its runtimepath, talking to the real server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import python_repo
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = Path(__file__).with_name("drift_e2e.lua")
+NVIM = shutil.which("nvim")
+
+pytestmark = pytest.mark.skipif(NVIM is None, reason="nvim is not installed (CI installs it)")
+
+
+def drift(*args: str, cwd: Path) -> None:
+    subprocess.run([sys.executable, "-m", "drift_lsp.cli", *args], cwd=cwd, check=True, timeout=120)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """Four modules with snake_case functions, one with a camelCase one, scanned by the CLI."""
+    root = python_repo(tmp_path / "repo")
+    (root / "drift.config.json").write_text(json.dumps({"learning": {"autoApproveThreshold": 0.8}}))
+    drift("scan", cwd=root)
+    return root
+
+
+def test_neovim_shows_diagnostics_hover_examples_and_backs_up(
+    workspace: Path, tmp_path: Path
+) -> None:
+    results_file = tmp_path / "results.json"
+    env = {
+        **os.environ,
+        "DRIFT_PLUGIN": str(REPO / "editors" / "neovim"),
+        "DRIFT_PYTHON": sys.executable,
+        "DRIFT_FILE": str(workspace / "pkg" / "deviant.py"),
+        "DRIFT_RESULTS": str(results_file),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+    command = [NVIM, "--headless", "--clean", "-n", "-c", f"luafile {SCRIPT}"]
+    # The Lua script bounds every wait itself; this is the backstop so CI never hangs.
+    completed = subprocess.run(
+        command, cwd=workspace, env=env, capture_output=True, text=True, timeout=240
+    )
+    assert results_file.exists(), completed.stderr
+    results = json.loads(results_file.read_text())
+    assert "error" not in results, results
+    assert completed.returncode == 0, completed.stderr
+
+    messages = {d["code"]: d["message"] for d in results["diagnostics"]}
+    assert messages["Function naming"] == (
+        "Function naming: expected snake_case, found camelCase 'fetchRemote'"
+    )
+    assert "```python" in results["hover"] and "pkg/mod_" in results["hover"]
+    assert [Path(p).parent.name for p in results["backups"]] == ["backups"]
+    assert any("backup #" in message for message in results["messages"])
