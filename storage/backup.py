@@ -164,18 +164,19 @@ def restore(
         if chosen is None:
             raise ValueError(f"no backup with id {backup_id}; see `drift backups`")
         verify(Path(chosen.path), chosen.sha256)
+        # Stage the copy first: retention after the safety backup may delete the chosen file.
+        staged = db_path.with_suffix(".restoring")
+        source = apsw.Connection(chosen.path, flags=apsw.SQLITE_OPEN_READONLY)
+        try:
+            copy_database(source, staged)
+        finally:
+            source.close()
         safety = snapshot(current, db_path, "pre_destructive_operation", database)
         with current:
             safety = record(current, safety, keep)
         history = list_backups(current, database)
     finally:
         current.close()
-    staged = db_path.with_suffix(".restoring")
-    source = apsw.Connection(chosen.path, flags=apsw.SQLITE_OPEN_READONLY)
-    try:
-        copy_database(source, staged)
-    finally:
-        source.close()
     restored = apsw.Connection(str(staged))
     try:
         with restored:
