@@ -11,7 +11,9 @@ read after a committed write never sees the old value.
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -33,6 +35,7 @@ from storage.errors import (
     WriterClosedError,
 )
 from storage.migrate import current_version, latest_version, migrate
+from storage.repositories import telemetry as telemetry_store
 from storage.telemetry import Telemetry
 
 T = TypeVar("T")
@@ -78,6 +81,7 @@ class DatabaseManager:
         backup_keep: int = backups.DEFAULT_KEEP,
         connection_hook: ConnectionHook | None = None,
         auto_migrate: bool = True,
+        process_name: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.database = database
@@ -94,6 +98,7 @@ class DatabaseManager:
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._closed = False
         self._close_lock = threading.Lock()
+        self._process_name = process_name or f"{Path(sys.argv[0]).name or 'python'}:{os.getpid()}"
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer_conn = self._connect(writer=True)
@@ -383,6 +388,11 @@ class DatabaseManager:
             if self._closed:
                 return
             self._closed = True
+            if self.telemetry.wrote_anything():
+                # So `drift status --storage` in another process can show this one's figures.
+                self._queue.put(
+                    _WorkItem(self._save_telemetry, frozenset(("telemetry_snapshots",)))
+                )
             self._queue.put(_STOP)
         self._thread.join()
         with contextlib.suppress(apsw.Error):
@@ -390,6 +400,10 @@ class DatabaseManager:
         for conn in self._reader_conns:
             conn.close()
         self._writer_conn.close()
+
+    def _save_telemetry(self, conn: apsw.Connection) -> None:
+        if telemetry_store.has_table(conn):
+            telemetry_store.save(conn, self._process_name, self.stats())
 
     def __enter__(self) -> DatabaseManager:
         return self

@@ -70,6 +70,10 @@ class Telemetry:
             self._commit_seconds.add(commit_seconds)
             self._failed_items += failed
 
+    def wrote_anything(self) -> bool:
+        with self._lock:
+            return self._batch_sizes.count > 0
+
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             lookups = self._cache_hits + self._cache_misses
