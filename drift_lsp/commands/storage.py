@@ -13,6 +13,8 @@ from storage import backup as backup_store
 from storage import doctor
 from storage.cortex import cortex_db_path, cortex_doctor, open_cortex_db
 from storage.database import DatabaseManager
+from storage.repositories import backups as backups_repo
+from storage.repositories import telemetry as telemetry_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,6 +66,9 @@ def _status(args: argparse.Namespace) -> int:
         data = workspace.status()
         if args.storage:
             data["storage"] = workspace.db.stats()
+            data["storage"]["last_saved_telemetry"] = workspace.db.read(
+                "telemetry", telemetry_store.latest
+            )
     if args.json:
         print(json.dumps(data, indent=2, default=str))
         return 0
@@ -114,11 +119,7 @@ def _backups(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     root = _root(args)
     path = cortex_db_path(root) if args.database == "cortex" else db_path(root)
-    try:
-        safety = backup_store.restore(path, args.id, args.database)
-    except ValueError as exc:
-        print(f"drift: {exc}; nothing was changed", file=sys.stderr)
-        return 1
+    safety = backups_repo.restore_backup(path, args.id, database=args.database)
     print(f"restored backup {args.id} into {path}; the replaced database is backup {safety.id}")
     return 0
 

@@ -20,8 +20,10 @@ _COLUMNS = (
 _RESTORE_BUSY_MS = 2000
 
 
-class BackupError(StorageError):
-    """A backup that cannot be used (unknown id, missing, damaged); nothing was changed."""
+class BackupError(StorageError, ValueError):
+    """A backup that cannot be used (unknown id, missing, damaged); nothing was changed.
+
+    Also a ValueError, so callers written against `storage.backup.restore` keep working."""
 
 
 def page(
