@@ -35,6 +35,7 @@ from storage.repositories import files as file_repo
 from storage.repositories import patterns as pattern_repo
 from storage.repositories import scans as scan_repo
 from storage.repositories import settings as settings_repo
+from storage.repositories.backups import restore_backup
 from storage.repositories.patterns import ExampleRow, LocationRow, PatternRow
 
 log = logging.getLogger(__name__)
@@ -295,7 +296,7 @@ class Workspace:
         """Close, swap the backup in, reopen. Returns the safety backup of what was replaced."""
         self.db.close()
         try:
-            return backup_store.restore(db_path(self.root), backup_id, keep=self.db.backup_keep)
+            return restore_backup(db_path(self.root), backup_id, keep=self.db.backup_keep)
         finally:
             self.db = DatabaseManager(db_path(self.root), readers=self._readers)
 
