@@ -108,6 +108,29 @@ class PatternFilter:
     tag: str | None = None
     seen_after: str | None = None
     seen_before: str | None = None
+    file_path: str | None = None
+    min_confidence: float | None = None
+    max_confidence: float | None = None
+
+
+def _where(where: PatternFilter, after: str | None) -> tuple[str, list[Any]]:
+    clauses, params = ["(? IS NULL OR id > ?)"], [after, after]
+    for sql, value in (
+        ("category = ?", where.category),
+        ("status = ?", where.status),
+        ("confidence_level = ?", where.level),
+        ("detector_id = ?", where.detector_id),
+        ("EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)", where.tag),
+        ("last_seen >= ?", where.seen_after),
+        ("last_seen < ?", where.seen_before),
+        ("confidence_score >= ?", where.min_confidence),
+        ("confidence_score <= ?", where.max_confidence),
+        ("id IN (SELECT pattern_id FROM pattern_locations WHERE file_path = ?)", where.file_path),
+    ):
+        if value is not None:
+            clauses.append(sql)
+            params.append(value)
+    return " AND ".join(clauses), params
 
 
 def get(conn: apsw.Connection, pattern_id: str) -> PatternRow | None:
@@ -126,27 +149,26 @@ def search(
     after: str | None = None,
     limit: int = 100,
 ) -> list[PatternRow]:
-    clauses, params = ["(? IS NULL OR id > ?)"], [after, after]
-    for column, value in (
-        ("category", where.category),
-        ("status", where.status),
-        ("confidence_level", where.level),
-        ("detector_id", where.detector_id),
-    ):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if where.tag is not None:
-        clauses.append("EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)")
-        params.append(where.tag)
-    if where.seen_after is not None:
-        clauses.append("last_seen >= ?")
-        params.append(where.seen_after)
-    if where.seen_before is not None:
-        clauses.append("last_seen < ?")
-        params.append(where.seen_before)
-    sql = f"SELECT {_COLUMNS} FROM patterns WHERE {' AND '.join(clauses)} ORDER BY id LIMIT ?"
+    """Patterns matching every field set in `where`, in id order; pass the last id as `after`.
+
+    This is the one finder: by category, status, confidence level or range, detector, tag,
+    last-seen date range, or file (patterns with a location in it).
+    """
+    clause, params = _where(where, after)
+    sql = f"SELECT {_COLUMNS} FROM patterns WHERE {clause} ORDER BY id LIMIT ?"
     return [PatternRow(*row) for row in conn.execute(sql, (*params, limit))]
+
+
+def count(conn: apsw.Connection, where: PatternFilter = PatternFilter()) -> int:
+    clause, params = _where(where, None)
+    return conn.execute(f"SELECT count(*) FROM patterns WHERE {clause}", params).fetchone()[0]
+
+
+def for_file(
+    conn: apsw.Connection, file_path: str, *, after: str | None = None, limit: int = 500
+) -> list[PatternRow]:
+    """Patterns with at least one location in `file_path`: the editor's hot read."""
+    return search(conn, PatternFilter(file_path=file_path), after=after, limit=limit)
 
 
 def approved(conn: apsw.Connection) -> list[PatternRow]:
@@ -251,20 +273,126 @@ def counts_by(conn: apsw.Connection, column: str) -> dict[str, int]:
     return dict(conn.execute(f"SELECT {column}, count(*) FROM patterns GROUP BY {column}"))
 
 
+@dataclass(frozen=True)
+class LocationStats:
+    locations: int
+    outliers: int
+    files: int
+    files_with_outliers: int
+
+    @property
+    def outlier_ratio(self) -> float:
+        return self.outliers / self.locations if self.locations else 0.0
+
+
+def location_stats(conn: apsw.Connection, pattern_id: str | None = None) -> LocationStats:
+    """Totals over every location, or over one pattern's."""
+    row = conn.execute(
+        "SELECT count(*), coalesce(sum(is_outlier), 0), count(DISTINCT file_path), "
+        "count(DISTINCT CASE WHEN is_outlier THEN file_path END) FROM pattern_locations "
+        "WHERE ? IS NULL OR pattern_id = ?",
+        (pattern_id, pattern_id),
+    ).fetchone()
+    return LocationStats(*row)
+
+
+@dataclass(frozen=True)
+class OutlierFile:
+    file_path: str
+    outliers: int
+    locations: int
+
+
+def outlier_files(
+    conn: apsw.Connection, *, after: tuple[int, str] | None = None, limit: int = 50
+) -> list[OutlierFile]:
+    """Files by number of deviations, most first; `after` is the last row's
+    (outliers, file_path)."""
+    most, path = after if after is not None else (None, None)
+    return [
+        OutlierFile(*row)
+        for row in conn.execute(
+            "SELECT file_path, sum(is_outlier) AS outliers, count(*) FROM pattern_locations "
+            "GROUP BY file_path HAVING outliers > 0 AND (? IS NULL OR outliers < ? "
+            "OR (outliers = ? AND file_path > ?)) ORDER BY outliers DESC, file_path LIMIT ?",
+            (most, most, most, path, limit),
+        )
+    ]
+
+
 # ---- writes (run on the writer connection) -------------------------------------------
 
 
-def _history(conn: apsw.Connection, pattern_id: str, action: str, old: Any, new: Any) -> None:
+def _history(
+    conn: apsw.Connection, pattern_id: str, action: str, old: Any, new: Any, actor: str = "drift"
+) -> None:
     conn.execute(
-        "INSERT INTO pattern_history (pattern_id, action, old_value, new_value) "
-        "VALUES (?, ?, ?, ?)",
+        "INSERT INTO pattern_history (pattern_id, action, old_value, new_value, actor) "
+        "VALUES (?, ?, ?, ?, ?)",
         (
             pattern_id,
             action,
             None if old is None else json.dumps(old),
             None if new is None else json.dumps(new),
+            actor,
         ),
     )
+
+
+def create(conn: apsw.Connection, row: PatternRow) -> None:
+    """Insert a new pattern (apsw.ConstraintError if the id exists) with its history row."""
+    data = asdict(row)
+    conn.execute(
+        f"INSERT INTO patterns ({_COLUMNS}) VALUES ({', '.join('?' * len(data))})",
+        tuple(data.values()),
+    )
+    _history(conn, row.id, "created", None, {"status": row.status, "score": row.confidence_score})
+
+
+def bulk_create(conn: apsw.Connection, rows: Iterable[PatternRow]) -> int:
+    created = 0
+    for row in rows:
+        create(conn, row)
+        created += 1
+    return created
+
+
+# Columns a caller may change with `update`; status goes through `set_status` (a decision),
+# counts through `set_counts`, identity never changes.
+_FIXED = ("id", "detector_id", "pattern_id", "status", "location_count", "outlier_count")
+EDITABLE = frozenset(f.name for f in fields(PatternRow) if f.name not in (*_FIXED, "created_at"))
+
+
+def update(conn: apsw.Connection, pattern_id: str, changes: dict[str, Any]) -> bool:
+    """Change some columns of one pattern; returns False if it does not exist."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise ValueError(f"cannot update {sorted(unknown)}; editable: {sorted(EDITABLE)}")
+    old = get(conn, pattern_id)
+    if old is None:
+        return False
+    if "tags" in changes and not isinstance(changes["tags"], str):
+        changes = {**changes, "tags": json.dumps(changes["tags"])}
+    changed = {k: v for k, v in changes.items() if getattr(old, k) != v}
+    if not changed:
+        return True
+    assignments = ", ".join(f"{k} = ?" for k in changed)
+    conn.execute(
+        f"UPDATE patterns SET {assignments}, "
+        "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        (*changed.values(), pattern_id),
+    )
+    _history(conn, pattern_id, "updated", {k: getattr(old, k) for k in changed}, changed)
+    return True
+
+
+def bulk_update(conn: apsw.Connection, changes: dict[str, dict[str, Any]]) -> int:
+    """`{pattern_id: {column: value}}`; returns how many patterns existed."""
+    return sum(update(conn, pattern_id, columns) for pattern_id, columns in changes.items())
+
+
+def bulk_delete(conn: apsw.Connection, pattern_ids: Iterable[str]) -> int:
+    return sum(delete(conn, pattern_id) for pattern_id in pattern_ids)
 
 
 def upsert(conn: apsw.Connection, row: PatternRow) -> str:
@@ -272,12 +400,7 @@ def upsert(conn: apsw.Connection, row: PatternRow) -> str:
     old = get(conn, row.id)
     data = asdict(row)
     if old is None:
-        conn.execute(
-            f"INSERT INTO patterns ({_COLUMNS}) VALUES ({', '.join('?' * len(data))})",
-            tuple(data.values()),
-        )
-        created = {"status": row.status, "score": row.confidence_score}
-        _history(conn, row.id, "created", None, created)
+        create(conn, row)
         return "created"
     keep = {"id", "created_at", "first_seen"}
     changes = {k: v for k, v in data.items() if k not in keep and getattr(old, k) != v}
@@ -295,12 +418,14 @@ def upsert(conn: apsw.Connection, row: PatternRow) -> str:
     return "updated"
 
 
-def delete(conn: apsw.Connection, pattern_id: str) -> None:
+def delete(conn: apsw.Connection, pattern_id: str) -> bool:
+    """Delete a pattern with its locations, examples and variants; history keeps a row."""
     old = get(conn, pattern_id)
     if old is None:
-        return
+        return False
     conn.execute("DELETE FROM patterns WHERE id = ?", (pattern_id,))
     _history(conn, pattern_id, "deleted", {"status": old.status, "name": old.name}, None)
+    return True
 
 
 def set_status(
@@ -327,7 +452,7 @@ def set_status(
                 "'now') WHERE id = ?",
                 (status, pattern_id),
             )
-            _history(conn, pattern_id, status, {"status": old.status}, {"status": status})
+            _history(conn, pattern_id, status, {"status": old.status}, {"status": status}, actor)
             changed += 1
     return changed
 
