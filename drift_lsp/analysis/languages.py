@@ -26,6 +26,8 @@ class Language:
     query_dirs: tuple[str, ...]
     grammar: Callable[[], Any]
     fence: str
+    # Opening of a block comment, where the language has one (suppression comments may use it).
+    block_comment: str | None = None
 
     @property
     def ts_language(self) -> tree_sitter.Language:
@@ -41,6 +43,7 @@ LANGUAGES: tuple[Language, ...] = (
         ("ecmascript", "javascript"),
         tree_sitter_javascript.language,
         "javascript",
+        "/*",
     ),
     Language(
         "typescript",
@@ -49,6 +52,7 @@ LANGUAGES: tuple[Language, ...] = (
         ("ecmascript", "typescript"),
         tree_sitter_typescript.language_typescript,
         "typescript",
+        "/*",
     ),
     Language(
         "tsx",
@@ -57,6 +61,7 @@ LANGUAGES: tuple[Language, ...] = (
         ("ecmascript", "typescript"),
         tree_sitter_typescript.language_tsx,
         "tsx",
+        "/*",
     ),
 )
 _BY_EXTENSION = {ext: lang for lang in LANGUAGES for ext in lang.extensions}

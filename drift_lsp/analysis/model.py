@@ -88,8 +88,6 @@ class ApprovedPattern:
 class Violation:
     id: str
     pattern_id: str
-    pattern_name: str
-    detector_id: str
     severity: str
     message: str
     file: str
@@ -100,6 +98,10 @@ class Violation:
     expected: str
     actual: str
     quick_fixes: tuple[QuickFix, ...] = field(default=())
+    # Not in the JSON contract: the LSP shows the name as the diagnostic code and the
+    # detector id is what an "ignore this line" comment names.
+    pattern_name: str = ""
+    detector_id: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import apply_edits
 
-from drift_lsp.analysis.detect import analyze
+from drift_lsp.analysis.detect import analyze, detect
 from drift_lsp.analysis.languages import language_for_path, parse
 from drift_lsp.analysis.model import ApprovedPattern, make_pattern_id, pattern_key
 from drift_lsp.analysis.violations import find_violations, ignore_line_edit
@@ -43,8 +43,8 @@ def approved(detector_id: str, context: str, value: str) -> ApprovedPattern:
 
 
 def violations(path: str, text: str, pattern: ApprovedPattern):
-    language = language_for_path(path)
-    return find_violations(analyze(language, text.encode(), path), [pattern])
+    analysis = analyze(language_for_path(path), text.encode(), path)
+    return find_violations(path, text, analysis.observations, [pattern], analysis=analysis)
 
 
 @pytest.mark.parametrize(("path", "detector_id", "context", "value", "before", "after"), CASES)
@@ -104,6 +104,9 @@ def test_violation_json_has_the_documented_keys() -> None:
         ("x = 'a'  # drift-ignore[naming/function]\n", False),
         ("# drift-ignore-file\n\nx = 'a'\n", True),
         ("x = 'a'\n", False),
+        ("y = 1  # drift-ignore\nx = 'a'\n", False),
+        ("x = 'a'  // drift-ignore\n", False),
+        ("# drift-ignore[a, style/quotes]\nx = 'a'\n", True),
     ],
 )
 def test_suppression_comments(text: str, suppressed: bool) -> None:
@@ -120,3 +123,18 @@ def test_ignore_line_edit_suppresses_the_line() -> None:
     fixed = apply_edits(text, (edit,))
     assert fixed == "def f():\n    # drift-ignore[style/quotes]\n    return 'a'\n"
     assert violations("a.py", fixed, pattern) == []
+
+
+def test_js_block_comment_suppresses() -> None:
+    pattern = approved("style/equality", "conditional", "strict")
+    assert violations("a.js", "if (a == b) {} /* drift-ignore */\n", pattern) == []
+    assert len(violations("a.js", "if (a == b) {} # drift-ignore\n", pattern)) == 1
+
+
+def test_fixes_without_the_analysis_parse_the_text_again() -> None:
+    pattern = approved("style/quotes", "unknown", "double")
+    text = "x = 'abc'\n"
+    observations = detect(language_for_path("a.py"), text.encode(), "a.py")
+    (violation,) = find_violations("a.py", text, observations, [pattern])
+    assert violation.message == "style/quotes: expected double, found single ''abc''"
+    assert apply_edits(text, violation.quick_fixes[0].edits) == 'x = "abc"\n'
