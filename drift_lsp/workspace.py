@@ -191,7 +191,8 @@ class Workspace:
             return []
         if persist:
             self._persist(path, rel, language.name, data, analysis.observations)
-        return find_violations(analysis, self.approved_patterns(rel))
+        approved = self.approved_patterns(rel)
+        return find_violations(rel, text, analysis.observations, approved, analysis=analysis)
 
     def _persist(self, path: Path, rel: str, language: str, data: bytes, observations) -> None:
         try:
