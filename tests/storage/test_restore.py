@@ -1,0 +1,101 @@
+"""`drift restore`: only a verified backup goes in, the replaced database is kept, and a bad
+backup or a database in use changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import apsw
+import pytest
+
+from storage.backup import sha256_of
+from storage.database import DatabaseManager
+from storage.errors import DatabaseLockedError
+from storage.repositories import backups as repo
+from storage.repositories.backups import BackupError, restore_backup
+
+
+def count(conn: apsw.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM config").fetchone()[0]
+
+
+def put(db: DatabaseManager, key: str) -> None:
+    db.write(lambda c: c.execute("INSERT INTO config (key, value) VALUES (?, '1')", (key,)))
+
+
+@pytest.fixture
+def backed_up(tmp_path: Path):
+    """A database with one row backed up (id 1) and a second row written after it."""
+    path = tmp_path / ".drift/drift.db"
+    with DatabaseManager(path) as db:
+        put(db, "before")
+        info = db.backup()
+        put(db, "after")
+    return path, info
+
+
+def test_restore_brings_back_the_backup_and_keeps_what_it_replaced(backed_up) -> None:
+    path, info = backed_up
+    safety = restore_backup(path, info.id)
+    assert safety.reason == "pre_destructive_operation"
+    with DatabaseManager(path) as db:
+        assert db.read("n", count) == 1
+        history = db.read("b", repo.page)
+    assert {info.id, safety.id} <= {b.id for b in history}
+    replaced = apsw.Connection(safety.path)
+    assert count(replaced) == 2, "the safety backup holds the data restore replaced"
+    replaced.close()
+
+
+def test_restore_refuses_a_backup_whose_checksum_differs(backed_up) -> None:
+    path, info = backed_up
+    with open(info.path, "r+b") as handle:
+        handle.seek(4096 + 100)
+        handle.write(b"\xab" * 8)
+    before = path.read_bytes()
+    with pytest.raises(BackupError, match=r"damaged.*nothing was changed"):
+        restore_backup(path, info.id)
+    assert path.read_bytes() == before
+
+
+def test_restore_refuses_a_backup_that_fails_integrity_check(backed_up) -> None:
+    path, info = backed_up
+    with open(info.path, "r+b") as handle:  # scribble over the second page's b-tree header
+        handle.seek(4096)
+        handle.write(b"\x0d\xff\xff\xff\xff\xff\xff\xff")
+    with DatabaseManager(path) as db:  # record the damaged file's checksum as if it were good
+        db.write(
+            lambda c: c.execute(
+                "UPDATE backup_history SET sha256 = ? WHERE id = ?",
+                (sha256_of(Path(info.path)), info.id),
+            )
+        )
+    before = path.read_bytes()
+    with pytest.raises(BackupError, match=r"integrity_check|not a readable database"):
+        restore_backup(path, info.id)
+    assert path.read_bytes() == before
+
+
+def test_unknown_backup_id_is_a_clear_error(backed_up) -> None:
+    path, _info = backed_up
+    with pytest.raises(BackupError, match=r"no drift backup with id 99.*drift backups"):
+        restore_backup(path, 99)
+
+
+def test_restore_refuses_while_another_process_has_the_database_open(backed_up) -> None:
+    path, info = backed_up
+    with DatabaseManager(path, busy_timeout_ms=100) as db:
+        put(db, "live")  # sits in the WAL of a connection restore must not pull the rug from
+        with pytest.raises(DatabaseLockedError, match="locked by another process"):
+            restore_backup(path, info.id)
+        assert db.read("n", count) == 3
+    with DatabaseManager(path) as db:
+        assert db.read("n", count) == 3
+
+
+def test_backups_page_newest_first(tmp_path: Path) -> None:
+    with DatabaseManager(tmp_path / "drift.db") as db:
+        made = [db.backup().id for _ in range(5)]
+        first = db.read("b", lambda c: repo.page(c, limit=3))
+        rest = db.read("b", lambda c: repo.page(c, after=first[-1].id, limit=3))
+    assert [b.id for b in first + rest] == list(reversed(made))
