@@ -44,6 +44,8 @@ ConnectionHook = Callable[[apsw.Connection], None]
 # Tables named by a write; None means "could be anything" and invalidates every cache entry.
 Tables = Iterable[str] | None
 _ALL = "*"
+_TELEMETRY_MIN_ITEMS = 100
+_TELEMETRY_MIN_UPTIME_S = 60.0
 _STOP = object()
 
 
@@ -98,7 +100,8 @@ class DatabaseManager:
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._closed = False
         self._close_lock = threading.Lock()
-        self._process_name = process_name or f"{Path(sys.argv[0]).name or 'python'}:{os.getpid()}"
+        self._process_name = process_name
+        self._opened_at = time.monotonic()
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer_conn = self._connect(writer=True)
@@ -388,7 +391,7 @@ class DatabaseManager:
             if self._closed:
                 return
             self._closed = True
-            if self.telemetry.wrote_anything():
+            if self._keeps_telemetry():
                 # So `drift status --storage` in another process can show this one's figures.
                 self._queue.put(
                     _WorkItem(self._save_telemetry, frozenset(("telemetry_snapshots",)))
@@ -401,9 +404,20 @@ class DatabaseManager:
             conn.close()
         self._writer_conn.close()
 
+    def _keeps_telemetry(self) -> bool:
+        """Named processes (the server) always save; anonymous ones only when they did real
+        work, so a one-shot `drift status` doesn't bury the server's figures."""
+        if self._process_name is not None:
+            return True
+        return (
+            self.telemetry.items_written() >= _TELEMETRY_MIN_ITEMS
+            or time.monotonic() - self._opened_at >= _TELEMETRY_MIN_UPTIME_S
+        )
+
     def _save_telemetry(self, conn: apsw.Connection) -> None:
         if telemetry_store.has_table(conn):
-            telemetry_store.save(conn, self._process_name, self.stats())
+            name = self._process_name or f"{Path(sys.argv[0]).name or 'python'}:{os.getpid()}"
+            telemetry_store.save(conn, name, self.stats())
 
     def __enter__(self) -> DatabaseManager:
         return self

@@ -70,9 +70,9 @@ class Telemetry:
             self._commit_seconds.add(commit_seconds)
             self._failed_items += failed
 
-    def wrote_anything(self) -> bool:
+    def items_written(self) -> int:
         with self._lock:
-            return self._batch_sizes.count > 0
+            return int(self._batch_sizes.total)
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
