@@ -311,11 +311,16 @@ class DatabaseManager:
             self._readers.put(conn)
 
     def read(self, name: str, fn: Callable[[apsw.Connection], T]) -> T:
-        """Run `fn` on a checked-out reader, timed under `name` in telemetry."""
+        """Run `fn` on a checked-out reader, timed under `name` in telemetry.
+
+        `fn` runs in one read transaction, so all of its statements see the same committed
+        snapshot: a read of two tables never straddles a commit.
+        """
         started = time.perf_counter()
         with self.reader() as conn:
             try:
-                result = fn(conn)
+                with conn:
+                    result = fn(conn)
             except apsw.Error as exc:
                 raise self._wrap(exc) from exc
         self.telemetry.record_query(name, time.perf_counter() - started)
