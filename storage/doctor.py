@@ -17,6 +17,21 @@ SELECT total_patterns, approved, discovered, ignored, level_high, level_medium, 
        level_uncertain, total_locations, total_outliers
 FROM materialized_status WHERE id = 1
 """
+# (total, approved, discovered, ignored, locations, outliers) per category, stored vs recounted.
+_CATEGORY_DRIFT = """
+WITH recount AS (
+    SELECT category, json_array(count(*), sum(status = 'approved'), sum(status = 'discovered'),
+           sum(status = 'ignored'), sum(location_count), sum(outlier_count)) AS counts
+    FROM patterns GROUP BY category
+), stored AS (
+    SELECT category, json_array(total, approved, discovered, ignored, locations, outliers)
+           AS counts
+    FROM materialized_category_counts WHERE total != 0 OR locations != 0 OR outliers != 0
+)
+SELECT category, coalesce(s.counts, '[]'), coalesce(r.counts, '[]')
+FROM recount r FULL OUTER JOIN stored s USING (category)
+WHERE s.counts IS NOT r.counts LIMIT 20
+"""
 _NAMES = (
     "total_patterns", "approved", "discovered", "ignored", "level_high", "level_medium",
     "level_low", "level_uncertain", "total_locations", "total_outliers",
@@ -38,12 +53,21 @@ def check(conn: apsw.Connection, *, full: bool = False) -> list[str]:
     ):
         if expected != actual:
             problems.append(f"materialized_status.{name} is {actual}, recount gives {expected}")
-    for pattern_id, stored_count, actual in conn.execute(
-        "SELECT p.id, p.location_count, count(l.id) FROM patterns p "
+    problems.extend(
+        f"materialized_category_counts[{category}]: stored {stored}, recount gives {actual}"
+        for category, stored, actual in conn.execute(_CATEGORY_DRIFT)
+    )
+    for pattern_id, locations, actual, outliers, actual_outliers in conn.execute(
+        "SELECT p.id, p.location_count, count(l.id), p.outlier_count, "
+        "coalesce(sum(l.is_outlier), 0) FROM patterns p "
         "LEFT JOIN pattern_locations l ON l.pattern_id = p.id GROUP BY p.id "
-        "HAVING p.location_count != count(l.id) LIMIT 20"
+        "HAVING p.location_count != count(l.id) "
+        "OR p.outlier_count != coalesce(sum(l.is_outlier), 0) LIMIT 20"
     ):
-        problems.append(f"pattern {pattern_id}: location_count {stored_count}, actual {actual}")
+        problems.append(
+            f"pattern {pattern_id}: location_count {locations} (actual {actual}), "
+            f"outlier_count {outliers} (actual {actual_outliers})"
+        )
     for (path,) in conn.execute(
         "SELECT DISTINCT file_path FROM pattern_locations "
         "WHERE file_path NOT IN (SELECT path FROM files) LIMIT 20"

@@ -143,5 +143,6 @@ def _doctor(args: argparse.Namespace) -> int:
         print("\n".join(problems))
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
-    print("ok: databases pass integrity and invariant checks")
+    check = "integrity_check" if args.full else "quick_check"
+    print(f"ok: {check}, foreign_key_check, materialized counts and location files all pass")
     return 0

@@ -86,11 +86,14 @@ def test_doctor_passes_a_healthy_db_and_reports_broken_invariants(root: Path, ca
             c.execute("INSERT INTO pattern_locations (pattern_id, file_path, line, end_line) "
                       "VALUES (?, 'gone.py', 1, 1)", (f"{0:016x}",)),
             c.execute("UPDATE materialized_status SET approved = 7"),
+            c.execute("UPDATE materialized_category_counts SET ignored = 3"),
         ))  # fmt: skip
     assert drift(root, "doctor") == 1
     report = capsys.readouterr().out
     assert "gone.py" in report
     assert "materialized_status.approved is 7, recount gives 2" in report
+    assert "materialized_category_counts[naming]: stored [5,2,3,3,0,0]" in report
+    assert f"pattern {0:016x}: location_count 0 (actual 1)" in report
 
 
 def test_migrate_down_and_up(root: Path, capsys) -> None:
