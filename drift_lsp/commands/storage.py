@@ -58,9 +58,15 @@ def _open(args: argparse.Namespace, database: str = "drift", **kwargs: Any) -> D
     return DatabaseManager(db_path(root), **kwargs)
 
 
+def _no_database(args: argparse.Namespace) -> bool:
+    if db_path(_root(args)).exists():
+        return False
+    print("drift: no scan yet; run `drift scan`", file=sys.stderr)
+    return True
+
+
 def _status(args: argparse.Namespace) -> int:
-    if not db_path(_root(args)).exists():
-        print("drift: no scan yet; run `drift scan`", file=sys.stderr)
+    if _no_database(args):
         return 1
     with Workspace.open(_root(args)) as workspace:
         data = workspace.status()
@@ -84,14 +90,19 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _databases(root: Path) -> list[str]:
-    return ["drift"] + (["cortex"] if cortex_db_path(root).exists() else [])
+def _databases(args: argparse.Namespace) -> list[str]:
+    """Databases that exist; backing up or listing never creates or migrates one."""
+    root = _root(args)
+    found = ["drift"] if db_path(root).exists() else []
+    return found + (["cortex"] if cortex_db_path(root).exists() else [])
 
 
 def _backup(args: argparse.Namespace) -> int:
+    if _no_database(args):
+        return 1
     made = []
-    for database in _databases(_root(args)):
-        with _open(args, database) as db:
+    for database in _databases(args):
+        with _open(args, database, auto_migrate=False) as db:
             made.append(db.backup(args.reason).to_json())
     if args.json:
         print(json.dumps(made, indent=2))
@@ -104,8 +115,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _backups(args: argparse.Namespace) -> int:
     rows = []
-    for database in _databases(_root(args)):
-        with _open(args, database) as db:
+    for database in _databases(args):
+        with _open(args, database, auto_migrate=False) as db:
             rows.extend(db.read("backups", lambda c, d=database: backup_store.list_backups(c, d)))
     if args.json:
         print(json.dumps([b.to_json() for b in rows], indent=2))

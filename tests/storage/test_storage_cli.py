@@ -50,9 +50,12 @@ def test_status_shows_counts_and_storage_figures(root: Path, capsys) -> None:
     assert "5 patterns: 2 approved, 3 discovered" in capsys.readouterr().out
 
 
-def test_status_before_any_scan_says_so(tmp_path: Path, capsys) -> None:
-    assert drift(tmp_path, "status") == 1
-    assert "drift scan" in capsys.readouterr().err
+def test_before_any_scan_commands_say_so_and_create_nothing(tmp_path: Path, capsys) -> None:
+    for command in ("status", "backup"):
+        assert drift(tmp_path, command) == 1
+        assert "drift scan" in capsys.readouterr().err
+    assert json_out(capsys, drift(tmp_path, "backups", "--json")) == []
+    assert not (tmp_path / ".drift").exists()
 
 
 def test_backup_list_and_restore(root: Path, capsys) -> None:
@@ -100,6 +103,8 @@ def test_migrate_down_and_up(root: Path, capsys) -> None:
     path = root / ".drift/drift.db"
     assert drift(root, "migrate", "--to", "1") == 0
     assert "0002" in capsys.readouterr().out
+    backups = json_out(capsys, drift(root, "backups", "--json"))
+    assert [(b["reason"], b["schema_version"]) for b in backups] == [("schema_migration", 2)]
     with DatabaseManager(path, auto_migrate=False) as db:
         assert db.read("v", current_version) == 1
     assert drift(root, "migrate") == 0
