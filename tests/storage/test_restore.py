@@ -8,7 +8,7 @@ from pathlib import Path
 import apsw
 import pytest
 
-from storage.backup import sha256_of
+from storage.backup import BackupInfo, sha256_of
 from storage.database import DatabaseManager
 from storage.errors import DatabaseLockedError
 from storage.repositories import backups as repo
@@ -47,22 +47,28 @@ def test_restore_brings_back_the_backup_and_keeps_what_it_replaced(backed_up) ->
     replaced.close()
 
 
+def damage(info: BackupInfo, offset: int, data: bytes) -> None:
+    with open(info.path, "r+b") as handle:
+        handle.seek(offset)
+        handle.write(data)
+
+
+def assert_refused(path: Path, backup_id: int, message: str) -> None:
+    before = path.read_bytes()
+    with pytest.raises(BackupError, match=message):
+        restore_backup(path, backup_id)
+    assert path.read_bytes() == before
+
+
 def test_restore_refuses_a_backup_whose_checksum_differs(backed_up) -> None:
     path, info = backed_up
-    with open(info.path, "r+b") as handle:
-        handle.seek(4096 + 100)
-        handle.write(b"\xab" * 8)
-    before = path.read_bytes()
-    with pytest.raises(BackupError, match=r"damaged.*nothing was changed"):
-        restore_backup(path, info.id)
-    assert path.read_bytes() == before
+    damage(info, 4096 + 100, b"\xab" * 8)
+    assert_refused(path, info.id, r"damaged.*nothing was changed")
 
 
 def test_restore_refuses_a_backup_that_fails_integrity_check(backed_up) -> None:
     path, info = backed_up
-    with open(info.path, "r+b") as handle:  # scribble over the second page's b-tree header
-        handle.seek(4096)
-        handle.write(b"\x0d\xff\xff\xff\xff\xff\xff\xff")
+    damage(info, 4096, b"\x0d\xff\xff\xff\xff\xff\xff\xff")  # page 2's b-tree header
     with DatabaseManager(path) as db:  # record the damaged file's checksum as if it were good
         db.write(
             lambda c: c.execute(
@@ -70,16 +76,12 @@ def test_restore_refuses_a_backup_that_fails_integrity_check(backed_up) -> None:
                 (sha256_of(Path(info.path)), info.id),
             )
         )
-    before = path.read_bytes()
-    with pytest.raises(BackupError, match=r"integrity_check|not a readable database"):
-        restore_backup(path, info.id)
-    assert path.read_bytes() == before
+    assert_refused(path, info.id, r"integrity_check|not a readable database")
 
 
 def test_unknown_backup_id_is_a_clear_error(backed_up) -> None:
     path, _info = backed_up
-    with pytest.raises(BackupError, match=r"no drift backup with id 99.*drift backups"):
-        restore_backup(path, 99)
+    assert_refused(path, 99, r"no drift backup with id 99.*drift backups")
 
 
 def test_restore_refuses_while_another_process_has_the_database_open(backed_up) -> None:
