@@ -58,10 +58,10 @@ def _valid_utf8(data: bytes) -> bytes:
 
 def analyze(language: Language, data: bytes, rel_path: str) -> Analysis:
     data = _valid_utf8(data)
-    source = Source(data, rel_path, language)
     tree = parse(language, data)
     query, detectors = _query(language)
     captured = tree_sitter.QueryCursor(query).captures(tree.root_node)
+    source = Source(data, rel_path, language, captured)
     observations: list[Observation] = []
     nodes: list[tree_sitter.Node | None] = []
     for name, detector in detectors:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import tree_sitter
 
@@ -15,6 +16,11 @@ class Source:
     data: bytes
     rel_path: str
     language: Language
+    # The file's query captures, for classifiers that need more than their own node (e.g.
+    # every assignment, to tell a `let` that is reassigned from one that never is).
+    captures: dict[str, list[tree_sitter.Node]] = field(default_factory=dict)
+    # Per-file values classifiers compute once and reuse for every node.
+    memo: dict[str, Any] = field(default_factory=dict)
     _ascii: bool = field(init=False)
     _lines: list[bytes] | None = field(init=False, default=None)
 

@@ -31,6 +31,30 @@ CASES = [
     ("a.py", "logging/output", "call", "logging",
      "import logging\nlog = logging.getLogger(__name__)\nprint('x')\n",
      "import logging\nlog = logging.getLogger(__name__)\nlog.info('x')\n"),
+    ("a.py", "logging/output", "call", "logging",
+     "import os\n\n\ndef f():\n    print('x', os.sep)\n",
+     "import os\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n\n\ndef f():\n"
+     "    logger.info(\"%s %s\", 'x', os.sep)\n"),
+    ("a.py", "logging/output", "call", "logging",
+     "#!/usr/bin/env python\n'''Doc.'''\nprint(1)\n",
+     "#!/usr/bin/env python\n'''Doc.'''\nimport logging\n\nlogger = logging.getLogger(__name__)"
+     "\n\nlogger.info(1)\n"),
+    ("a.py", "logging/output", "call", "logging",
+     "x = 1\nimport logging\nprint(x)\n",
+     "x = 1\nimport logging\n\nlogger = logging.getLogger(__name__)\n\nlogger.info(x)\n"),
+    ("a.py", "logging/output", "call", "logging", "print('x')\n",
+     "import logging\n\nlogger = logging.getLogger(__name__)\n\nlogger.info('x')\n"),
+    ("a.py", "style/quotes", "unknown", "double", "x = 'a\\tb'\n", 'x = "a\\tb"\n'),
+    ("a.py", "style/quotes", "unknown", "single", 'x = f"{y}!"\n', "x = f'{y}!'\n"),
+    ("a.js", "style/declaration", "declaration", "const",
+     "function f() { let a = 1; use(a); }\nfunction g() { let a = 1; a = 2; }\n",
+     "function f() { const a = 1; use(a); }\nfunction g() { let a = 1; a = 2; }\n"),
+    ("a.ts", "naming/parameter", "declaration", "camelCase",
+     "function f(item_id: number): number {\n  return item_id + 1;\n}\n",
+     "function f(itemId: number): number {\n  return itemId + 1;\n}\n"),
+    ("a.py", "errors/breadth", "conditional", "broad",
+     "try:\n    pass\nexcept:  # why\n    raise\n",
+     "try:\n    pass\nexcept Exception:  # why\n    raise\n"),
 ]  # fmt: skip
 
 
@@ -138,3 +162,58 @@ def test_fixes_without_the_analysis_parse_the_text_again() -> None:
     (violation,) = find_violations("a.py", text, observations, [pattern])
     assert violation.message == "style/quotes: expected double, found single ''abc''"
     assert apply_edits(text, violation.quick_fixes[0].edits) == 'x = "abc"\n'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "import sys\n\ndef f():\n    print('x', file=sys.stderr)\n",
+        "def f(items):\n    print(*items)\n",
+        "import logging\nprint('early')\nlog = logging.getLogger(__name__)\n",
+        "logging = None\nprint('x')\n",
+    ],
+)
+def test_print_fix_is_refused_where_logging_would_differ(text: str) -> None:
+    (violation,) = violations("a.py", text, approved("logging/output", "call", "logging"))
+    assert violation.quick_fixes == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "function g() { a = 2; }\nlet a = 1;\n",
+        "let a = 1;\n[a] = [2];\n",
+        "let a = 1;\n({ a } = o);\n",
+        "let a;\nfor (a of xs) {}\n",
+        "for (let i = 0; i < 3; i++) {}\n",
+    ],
+)
+def test_let_that_is_assigned_in_its_scope_is_not_a_const_candidate(text: str) -> None:
+    assert violations("a.js", text, approved("style/declaration", "declaration", "const")) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "pattern"),
+    [
+        ("a.py", "def f():\n    'Doc.'\n", ("style/quotes", "unknown", "double")),
+        ("a.jsx", 'const a = <div className="x" />;\n', ("style/quotes", "unknown", "single")),
+        ("a.js", "if (a == null) {}\n", ("style/equality", "conditional", "strict")),
+        ("a.py", "if X:\n    fooBar = 1\n", ("naming/variable", "assignment", "snake_case")),
+    ],
+)
+def test_not_a_style_choice(path: str, text: str, pattern: tuple[str, str, str]) -> None:
+    assert violations(path, text, approved(*pattern)) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("a.py", "def f():\n    global itemCount\n    itemCount = 1\n"),
+        ("a.py", "def f():\n    Class = 1\n    return Class\n"),
+        ("a.js", "function f() {\n  if (x) { const item_id = 1; }\n  return item_id;\n}\n"),
+    ],
+)
+def test_rename_is_refused_when_it_would_change_meaning(path: str, text: str) -> None:
+    expected = "snake_case" if path.endswith(".py") else "camelCase"
+    (violation,) = violations(path, text, approved("naming/variable", "assignment", expected))
+    assert violation.quick_fixes == ()

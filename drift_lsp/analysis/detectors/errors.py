@@ -11,6 +11,7 @@ from drift_lsp.analysis.model import QuickFix, TextEdit
 from drift_lsp.analysis.source import Source
 
 _BROAD = frozenset({"Exception", "BaseException"})
+_NOT_CAUGHT = frozenset({"block", "comment"})
 _LOG_CALL = re.compile(r"\b(log|logger|logging|console|_log|_logger|LOG|LOGGER)\.\w+\(")
 _RAISE = re.compile(r"\b(raise|throw)\b")
 
@@ -18,7 +19,7 @@ _RAISE = re.compile(r"\b(raise|throw)\b")
 def _caught_type(clause: tree_sitter.Node) -> tree_sitter.Node | None:
     value = clause.child_by_field_name("value")
     if value is None:
-        value = next((c for c in clause.named_children if c.type != "block"), None)
+        value = next((c for c in clause.named_children if c.type not in _NOT_CAUGHT), None)
     if value is not None and value.type == "as_pattern":
         value = value.named_children[0]
     return value

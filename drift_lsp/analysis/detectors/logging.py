@@ -3,13 +3,24 @@ formatted, and how loggers are created."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import tree_sitter
 
 from drift_lsp.analysis.detectors.base import Detector, FixRequest
 from drift_lsp.analysis.detectors.edits import captures, replace_node
-from drift_lsp.analysis.model import QuickFix
+from drift_lsp.analysis.detectors.rename import enclosing_function
+from drift_lsp.analysis.model import QuickFix, TextEdit
 from drift_lsp.analysis.source import Source
 
+_LOGGING_IMPORT = """
+(module (import_statement name: (dotted_name) @module) (#eq? @module "logging"))
+"""
+_HEADER = frozenset(
+    {"comment", "future_import_statement", "import_statement", "import_from_statement"}
+)
+_NOT_POSITIONAL = frozenset({"keyword_argument", "list_splat", "dictionary_splat"})
 _MODULE_LOGGER = """
 (module (expression_statement (assignment
   left: (identifier) @name
@@ -49,18 +60,94 @@ def _logger_name(node: tree_sitter.Node, source: Source) -> str:
     return "literal" if arguments[0] in "'\"" else "expression"
 
 
+def _print_arguments(call: tree_sitter.Node, source: Source) -> str | None:
+    """`print`'s arguments rewritten for a logging call, or None when print's own semantics
+    (`sep=`, `end=`, `file=`, `*args`) have no logging equivalent."""
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None or arguments.type != "argument_list":
+        return None
+    values = [a for a in arguments.named_children if a.type != "comment"]
+    if not values or any(a.type in _NOT_POSITIONAL for a in values):
+        return None
+    if len(values) == 1:
+        return source.text(arguments)
+    # print joins its arguments with spaces; logging would treat the extras as %-args.
+    placeholders = " ".join(["%s"] * len(values))
+    return f'("{placeholders}", {", ".join(source.text(v) for v in values)})'
+
+
+def _header_end(module: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The last node of the file's opening comments, docstring and imports."""
+    last = None
+    code_seen = False
+    for child in module.children:
+        docstring = (
+            not code_seen
+            and child.type == "expression_statement"
+            and child.named_children[0].type == "string"
+        )
+        if child.type not in _HEADER and not docstring:
+            break
+        last = child
+        code_seen = code_seen or child.type != "comment"
+    return last
+
+
+def _add_logger(source: Source, tree: tree_sitter.Tree) -> tuple[str, tuple[TextEdit, ...]] | None:
+    """A module logger added below `import logging` (added after the imports if missing)."""
+    text = source.text(tree.root_node)
+    name = next((n for n in ("logger", "log") if not re.search(rf"\b{n}\b", text)), None)
+    if name is None:
+        return None
+    create = f"{name} = logging.getLogger(__name__)"
+    imported = captures(source.language, _LOGGING_IMPORT, tree.root_node).get("module")
+    if imported:
+        anchor, lines = imported[0].parent, ["", create, ""]
+    elif re.search(r"\blogging\b", text):
+        # `logging` means something else here; adding the import would shadow or clash.
+        return None
+    else:
+        anchor, lines = _header_end(tree.root_node), ["import logging", "", create, ""]
+    if anchor is None:
+        return name, (TextEdit(0, 0, 0, 0, "\n".join(lines) + "\n"),)
+    # Inserted at the end of the anchor's line, so it never shares a position with the edit
+    # of a print on the next line.
+    line, column = source.char_point(anchor.end_point)
+    return name, (TextEdit(line, column, line, column, "\n" + "\n".join(lines)),)
+
+
 def _fix_output(request: FixRequest) -> QuickFix | None:
-    """`print(...)` → `<module logger>.info(...)` where the module already has a logger."""
-    if request.source.language.name != "python" or request.expected != "logging":
+    """`print(...)` → `<module logger>.info(...)`, adding the logger when the module has none."""
+    source, call = request.source, request.node.parent
+    if source.language.name != "python" or request.expected != "logging":
         return None
-    names = captures(request.source.language, _MODULE_LOGGER, request.tree.root_node)
-    if not names.get("name"):
+    arguments = _print_arguments(call, source)
+    if arguments is None:
         return None
-    logger = request.source.text(names["name"][0])
-    return QuickFix(
-        f"Log with {logger}.info instead of print",
-        (replace_node(request.source, request.node, f"{logger}.info"),),
-    )
+    loggers = captures(source.language, _MODULE_LOGGER, request.tree.root_node)
+    added: tuple[TextEdit, ...] = ()
+    if loggers.get("name"):
+        logger = loggers["name"][0]
+        # A module-level print above the logger's assignment would run before it exists.
+        if enclosing_function(call) is None and call.start_byte < logger.start_byte:
+            return None
+        name = source.text(logger)
+    else:
+        new = _add_logger(source, request.tree)
+        if new is None:
+            return None
+        name, added = new
+    replacement = replace_node(source, call, f"{name}.info{arguments}")
+    if added and (added[0].line, added[0].column) == (replacement.line, replacement.column):
+        # The print opens the file: one edit, so no insert shares a position with it.
+        replacement = replace(replacement, new_text=added[0].new_text + replacement.new_text)
+        added = ()
+        title = f"Log with {name}.info instead of print (adds a module logger)"
+    else:
+        title = f"Log with {name}.info instead of print" + (
+            " (adds a module logger)" if added else ""
+        )
+    return QuickFix(title, (*added, replacement))
 
 
 DETECTORS = (

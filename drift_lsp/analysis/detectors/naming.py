@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 import tree_sitter
 
 from drift_lsp.analysis.detectors.base import Detector
-from drift_lsp.analysis.detectors.rename import rename_in_scope
+from drift_lsp.analysis.detectors.rename import enclosing_function, rename_in_scope
 from drift_lsp.analysis.naming_styles import naming_style
 from drift_lsp.analysis.source import Source
 
@@ -47,15 +47,10 @@ def _variable(node: tree_sitter.Node, source: Source) -> str | None:
         value = declarator.child_by_field_name("value")
         if value is not None and value.type in ("arrow_function", "function_expression"):
             return None
-    else:
-        # Python: `block` is also a class body, whose assignments are attributes, not locals.
-        block = declarator.parent.parent if declarator is not None else None
-        if (
-            block is not None
-            and block.parent is not None
-            and block.parent.type == "class_definition"
-        ):
-            return None
+    elif enclosing_function(node) is None:
+        # Python: a `block` is also a class body or a module-level `if`, whose names are
+        # attributes and globals, not locals.
+        return None
     return _name_style(node, source)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import keyword
+
 import tree_sitter
 
 from drift_lsp.analysis.detectors.base import FixRequest
@@ -19,18 +21,31 @@ _SCOPES = frozenset(
         "generator_function_declaration",
     }
 )
+# Names a style conversion could produce that are not usable as identifiers.
+_JS_RESERVED = (
+    "await break case catch class const continue debugger default delete do else enum export"
+    " extends false finally for function if import in instanceof let new null return static"
+    " super switch this throw true try typeof var void while with yield"
+)
+_RESERVED = frozenset(keyword.kwlist) | frozenset(_JS_RESERVED.split())
+# A class body inside a function binds attributes, not locals of the function.
+_NOT_IN_FUNCTION = frozenset({"class_definition", "class_body"})
 # `{name}` shorthand in JavaScript binds a property name too: renaming it would change the
 # object's shape, so a scope with one gets no fix.
 _NAMES = {
-    "python": "(identifier) @name",
+    # A `global`/`nonlocal` name lives outside the function: it is never renamed here.
+    "python": "(identifier) @name [(global_statement) (nonlocal_statement)] @outer",
     "javascript": "[(identifier) (shorthand_property_identifier)"
     " (shorthand_property_identifier_pattern)] @name",
 }
 
 
-def _enclosing_scope(node: tree_sitter.Node) -> tree_sitter.Node | None:
+def enclosing_function(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The innermost function around `node`, or None at module or class level."""
     scope = node.parent
     while scope is not None and scope.type not in _SCOPES:
+        if scope.type in _NOT_IN_FUNCTION:
+            return None
         scope = scope.parent
     return scope
 
@@ -49,15 +64,25 @@ def rename_in_scope(request: FixRequest) -> QuickFix | None:
     source, node = request.source, request.node
     old = source.text(node)
     new = convert(old, request.expected)
-    if new == old or not new.isidentifier():
+    if new == old or not new.isidentifier() or new in _RESERVED:
         return None
-    scope = _enclosing_scope(node)
+    scope = enclosing_function(node)
     if scope is None:
         return None
+    found = captures(source.language, _NAMES.get(source.language.name, _NAMES["javascript"]), scope)
+    outer = {source.text(n) for stmt in found.get("outer", []) for n in stmt.named_children}
+    if old in outer:
+        return None
+    # A JavaScript binding in a nested block: the same name elsewhere in the function is
+    # another binding, so renaming is only safe when the name appears nowhere else.
+    declarator = node.parent
+    block = declarator.parent.parent if declarator.type == "variable_declarator" else None
     occurrences = []
-    for name in captures(
-        source.language, _NAMES.get(source.language.name, _NAMES["javascript"]), scope
-    ).get("name", []):
+    for name in found.get("name", []):
+        if block is not None and not block.start_byte <= name.start_byte < block.end_byte:
+            if source.text(name) == old:
+                return None
+            continue
         text = source.text(name)
         if text == new:
             return None

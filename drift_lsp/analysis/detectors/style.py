@@ -14,22 +14,32 @@ from drift_lsp.analysis.source import Source
 
 _PREFIX = "rRbBuUfF"
 _TODO = re.compile(r"\b(TODO|FIXME)\b(\([^)]*\))?:?\s*")
-_ASSIGN_OPS = r"(?:[-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=(?!=)"
 
 
 def _split_string(text: str) -> tuple[str, str, str] | None:
-    """(prefix, quote, body) of a one-line string literal, or None if it can't be requoted."""
+    """(prefix, quote, body) of a one-line string literal, or None if it can't be requoted.
+
+    A body with either quote character in it (escaped or not) keeps its delimiters: they
+    were chosen for it. Any other escape means the same between either quote.
+    """
     prefix = text[: len(text) - len(text.lstrip(_PREFIX))]
     rest = text[len(prefix) :]
     if len(rest) < 2 or rest[0] not in "'\"" or rest[:3] in ('"""', "'''") or rest[-1] != rest[0]:
         return None
     body = rest[1:-1]
-    if "'" in body or '"' in body or "\\" in body or "\n" in body:
+    if "'" in body or '"' in body or "\n" in body:
         return None
     return prefix, rest[0], body
 
 
+# Docstrings and directives (`"use strict"`) are statements of their own, and JSX
+# attributes follow HTML: none of them is the code's string-quote choice.
+_NOT_QUOTE_STYLE = frozenset({"expression_statement", "jsx_attribute"})
+
+
 def _quotes(node: tree_sitter.Node, source: Source) -> str | None:
+    if node.parent.type in _NOT_QUOTE_STYLE:
+        return None
     parts = _split_string(source.text(node))
     if parts is None:
         return None
@@ -57,14 +67,24 @@ def _declared_names(node: tree_sitter.Node, source: Source) -> list[str]:
     ]
 
 
+def _assigned_at(source: Source) -> dict[str, list[int]]:
+    """Each name assigned to in the file → the byte offsets of those assignments."""
+    found = source.memo.get("assigned")
+    if found is None:
+        found = {}
+        for node in source.captures.get("_written", ()):
+            found.setdefault(source.text(node), []).append(node.start_byte)
+        source.memo["assigned"] = found
+    return found
+
+
 def _reassigned(name: str, node: tree_sitter.Node, source: Source) -> bool:
-    after = source.data[node.end_byte :].decode("utf-8", "replace")
-    escaped = re.escape(name)
-    pattern = (
-        rf"(?<![\w$.]){escaped}\s*{_ASSIGN_OPS}"
-        rf"|(?<![\w$.]){escaped}\s*(\+\+|--)|(\+\+|--)\s*{escaped}\b"
+    """Whether `name` is assigned anywhere in the scope of the declaration `node` (closures
+    and functions hoisted above it included; a shadowing inner binding counts too)."""
+    scope = node.parent or node
+    return any(
+        scope.start_byte <= offset < scope.end_byte for offset in _assigned_at(source).get(name, ())
     )
-    return re.search(pattern, after) is not None
 
 
 def _declaration(node: tree_sitter.Node, source: Source) -> str | None:
@@ -94,8 +114,17 @@ def _fix_declaration(request: FixRequest) -> QuickFix | None:
     )
 
 
-def _equality(node: tree_sitter.Node, source: Source) -> str:
-    return "strict" if source.text(node) in ("===", "!==") else "loose"
+_NULLISH = frozenset({"null", "undefined"})
+
+
+def _equality(node: tree_sitter.Node, source: Source) -> str | None:
+    if source.text(node) in ("===", "!=="):
+        return "strict"
+    # `x == null` is the idiom for "null or undefined", not a style: `===` would change it.
+    comparison = node.parent
+    if any(source.text(side) in _NULLISH for side in comparison.named_children):
+        return None
+    return "loose"
 
 
 def _fix_equality(request: FixRequest) -> QuickFix | None:

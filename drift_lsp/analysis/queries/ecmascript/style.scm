@@ -3,3 +3,12 @@
 (variable_declaration) @style.declaration
 (binary_expression operator: ["==" "!=" "===" "!=="] @style.equality)
 ((comment) @style.todo (#match? @style.todo "(TODO|FIXME)"))
+; Identifiers assigned to: a `let` whose name is assigned within its scope stays a `let`.
+(assignment_expression left: (identifier) @_written)
+(augmented_assignment_expression left: (identifier) @_written)
+(update_expression argument: (identifier) @_written)
+(for_in_statement left: (identifier) @_written)
+(assignment_expression left: (array_pattern (identifier) @_written))
+(assignment_expression
+  left: (object_pattern [(shorthand_property_identifier_pattern) @_written
+                         (pair_pattern value: (identifier) @_written)]))
