@@ -86,8 +86,31 @@ def _status(args: argparse.Namespace) -> int:
     for category, counts in data["categories"].items():
         print(f"  {category:<14} {counts['total']:>4} patterns, {counts['outliers']} deviations")
     if args.storage:
-        print(json.dumps(data["storage"], indent=2))
+        _print_storage(data["storage"])
     return 0
+
+
+def _print_storage(stats: dict[str, Any]) -> None:
+    writer, cache = stats["writer"], stats["cache"]
+    print(
+        f"storage: {stats['path']} {stats['db_bytes']} bytes, WAL {stats['wal_bytes']} bytes\n"
+        f"  this process: {writer['items']} writes in {writer['batches']} batches, "
+        f"cache hit ratio {cache['hit_ratio']}"
+    )
+    saved = stats["last_saved_telemetry"]
+    if saved is None:
+        print("  no saved telemetry yet (the server saves it when it stops)")
+        return
+    figures = saved["data"]
+    commit = figures["writer"]["commit_ms"]
+    print(
+        f"  last saved by {saved['process']} at {saved['recorded_at']}: "
+        f"{figures['writer']['items']} writes in {figures['writer']['batches']} batches "
+        f"(commit p50 {commit['p50']} ms, p99 {commit['p99']} ms), "
+        f"cache hit ratio {figures['cache']['hit_ratio']}"
+    )
+    for name, query in figures["queries_ms"].items():
+        print(f"    {name:<24} {query['count']:>7} x  p50 {query['p50']} ms  p99 {query['p99']} ms")
 
 
 def _databases(args: argparse.Namespace) -> list[str]:

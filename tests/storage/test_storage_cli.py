@@ -46,8 +46,10 @@ def test_status_shows_counts_and_storage_figures(root: Path, capsys) -> None:
     assert storage["db_bytes"] > 0 and "wal_bytes" in storage and "cache" in storage
     saved = storage["last_saved_telemetry"]
     assert saved["process"] == "lsp" and saved["data"]["writer"]["items"] >= 1
-    assert drift(root, "status") == 0
-    assert "5 patterns: 2 approved, 3 discovered" in capsys.readouterr().out
+    assert drift(root, "status", "--storage") == 0
+    out = capsys.readouterr().out
+    assert "5 patterns: 2 approved, 3 discovered" in out
+    assert "last saved by lsp" in out
 
 
 def test_before_any_scan_commands_say_so_and_create_nothing(tmp_path: Path, capsys) -> None:
