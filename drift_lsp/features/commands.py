@@ -1,21 +1,30 @@
-"""`workspace/executeCommand` handlers. Bad arguments are JSON-RPC errors, never crashes."""
+"""`workspace/executeCommand`: Drift's commands. Bad arguments are JSON-RPC errors.
+
+Every command takes an optional trailing document or folder URI choosing the workspace
+folder (multi-root); without it the first folder is used, except for approve/ignore, which
+apply to every folder that has the pattern.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
-from pygls.lsp.server import LanguageServer
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
 from drift_lsp.features import memory
-from drift_lsp.features.diagnostics import Diagnostics
+from drift_lsp.features.convert import example_json
 from drift_lsp.features.scanning import scan_with_progress
-from drift_lsp.features.workspaces import ServerState
+from drift_lsp.features.workspaces import open_workspace
 from drift_lsp.workspace import Workspace, db_path
-from storage import backup as backup_store
+from storage.errors import StorageError
+from storage.repositories.backups import BackupError, restore_backup
+
+if TYPE_CHECKING:
+    from drift_lsp.features.core import DriftServer
 
 BACKUP = "drift.backup"
 RESTORE = "drift.restore"
@@ -24,15 +33,8 @@ APPROVE = "drift.approvePattern"
 IGNORE = "drift.ignorePattern"
 STATUS = "drift.status"
 SHOW_EXAMPLES = "drift.showExamples"
-ALL = (BACKUP, RESTORE, RESCAN, APPROVE, IGNORE, STATUS, SHOW_EXAMPLES, memory.ADD_MEMORY_COMMAND)
-
-
-def _workspace(state: ServerState) -> Workspace:
-    workspace = state.default()
-    if workspace is None:
-        reason = next(iter(state.degraded.values()), "no workspace folder is open")
-        raise JsonRpcInvalidParams(reason)
-    return workspace
+ADD_MEMORY = memory.ADD_MEMORY_COMMAND
+EXAMPLES_LIMIT = 10
 
 
 def _argument(args: Sequence[Any], index: int, kind: type, name: str) -> Any:
@@ -41,80 +43,118 @@ def _argument(args: Sequence[Any], index: int, kind: type, name: str) -> Any:
     return args[index]
 
 
-def _inform(ls: LanguageServer, message: str, kind=types.MessageType.Info) -> None:
-    ls.window_show_message(types.ShowMessageParams(type=kind, message=message))
+def _uri(args: Sequence[Any], index: int) -> str | None:
+    """The optional workspace-choosing URI at `index`."""
+    if len(args) <= index or args[index] is None:
+        return None
+    return _argument(args, index, str, "document or folder URI")
 
 
-async def backup(ls: LanguageServer, state: ServerState, args: Sequence[Any]) -> dict[str, Any]:
-    info = await asyncio.to_thread(_workspace(state).backup, "user_requested")
-    _inform(ls, f"Drift: backup saved to {info.path} ({info.size_bytes} bytes)")
+async def _root(ls: DriftServer, uri: str | None) -> Path:
+    """The folder a command acts on, healthy or degraded."""
+    await ls.state.folders_open.wait()
+    if uri is not None:
+        root = ls.state.root_for(uri)
+        if root is None:
+            raise JsonRpcInvalidParams(f"{uri} is not in a workspace folder")
+        return root
+    if not ls.state.roots:
+        raise JsonRpcInvalidParams("no workspace folder is open")
+    return next(r for r in ls.state.pending_roots + ls.state.roots if r in ls.state.roots)
+
+
+async def _workspace(ls: DriftServer, uri: str | None) -> Workspace:
+    root = await _root(ls, uri)
+    workspace = ls.state.workspaces.get(root)
+    if workspace is None:
+        reason = ls.state.degraded.get(root, f"{root.name} is still opening; try again")
+        raise JsonRpcInvalidParams(reason)
+    return workspace
+
+
+def _storage_failure(exc: StorageError) -> Exception:
+    if isinstance(exc, BackupError):
+        return JsonRpcInvalidParams(str(exc))
+    return JsonRpcInternalError(str(exc))
+
+
+async def backup(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
+    workspace = await _workspace(ls, _uri(args, 0))
+    try:
+        info = await asyncio.to_thread(workspace.backup, "user_requested")
+    except StorageError as exc:
+        raise _storage_failure(exc) from exc
+    ls.show(
+        f"Drift: backup {info.id} saved to {info.path} ({info.size_bytes} bytes, "
+        f"SHA-256 {info.sha256[:12]}…)",
+        types.MessageType.Info,
+    )
     return info.to_json()
 
 
-async def restore(
-    ls: LanguageServer, state: ServerState, diagnostics: Diagnostics, args: Sequence[Any]
-) -> dict[str, Any]:
+async def restore(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
+    """Works in degraded mode too: that is when a restore is most needed."""
     backup_id = _argument(args, 0, int, "backup id")
-    root = (state.default().root if state.default() else None) or next(iter(state.degraded), None)
-    if root is None:
-        raise JsonRpcInvalidParams("no workspace folder is open")
-    workspace = state.workspaces.pop(root, None)
+    root = await _root(ls, _uri(args, 1))
+    workspace = ls.state.detach(root)
     if workspace is not None:
-        workspace.close()
+        await asyncio.to_thread(workspace.close)
     try:
-        safety = await asyncio.to_thread(backup_store.restore, db_path(root), backup_id)
-    except ValueError as exc:
-        raise JsonRpcInvalidParams(str(exc)) from exc
+        safety = await asyncio.to_thread(restore_backup, db_path(root), backup_id)
+    except StorageError as exc:
+        raise _storage_failure(exc) from exc
     finally:
-        problem = state.reopen(root)
+        problem = ls.state.attach(root, await asyncio.to_thread(open_workspace, root))
     if problem:
-        _inform(ls, problem, types.MessageType.Error)
+        ls.show(problem, types.MessageType.Error)
     else:
-        _inform(
-            ls, f"Drift: restored backup {backup_id}; the replaced database is backup {safety.id}"
+        ls.show(
+            f"Drift: restored backup {backup_id}; the replaced database is backup {safety.id}",
+            types.MessageType.Info,
         )
-        diagnostics.refresh_open_documents(ls)
+    ls.diagnostics.refresh_open_documents(ls)
     return {"restored": backup_id, "safetyBackup": safety.to_json()}
 
 
-async def rescan(
-    ls: LanguageServer, state: ServerState, diagnostics: Diagnostics, args: Sequence[Any]
-) -> dict[str, Any]:
-    summary = await scan_with_progress(ls, _workspace(state), full=True)
-    diagnostics.refresh_open_documents(ls)
+async def rescan(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
+    workspace = await _workspace(ls, _uri(args, 0))
+    summary = await scan_with_progress(ls, workspace, full=True)
+    ls.diagnostics.refresh_open_documents(ls)
     return summary.to_json()
 
 
-async def set_status(
-    ls: LanguageServer,
-    state: ServerState,
-    diagnostics: Diagnostics,
-    args: Sequence[Any],
-    status: str,
-) -> dict[str, Any]:
+async def set_status(ls: DriftServer, args: Sequence[Any], status: str) -> dict[str, Any]:
     pattern_id = _argument(args, 0, str, "pattern id")
-    workspace = _workspace(state)
-    if workspace.pattern(pattern_id) is None:
+    uri = _uri(args, 1)
+    await ls.state.folders_open.wait()
+    candidates = [await _workspace(ls, uri)] if uri else list(ls.state.workspaces.values())
+    holders = [w for w in candidates if w.pattern(pattern_id) is not None]
+    if not holders:
         raise JsonRpcInvalidParams(f"no pattern {pattern_id}")
-    changed = await asyncio.to_thread(workspace.set_status, [pattern_id], status)
-    diagnostics.refresh_open_documents(ls)
+    changed = 0
+    for workspace in holders:
+        changed += await asyncio.to_thread(workspace.set_status, [pattern_id], status)
+    ls.diagnostics.refresh_open_documents(ls)
     return {"patternId": pattern_id, "status": status, "changed": changed}
 
 
-async def status(state: ServerState) -> dict[str, Any]:
-    return await asyncio.to_thread(_workspace(state).status)
+async def status(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
+    workspace = await _workspace(ls, _uri(args, 0))
+    return await asyncio.to_thread(workspace.status)
 
 
-async def show_examples(state: ServerState, args: Sequence[Any]) -> list[dict[str, Any]]:
+async def show_examples(ls: DriftServer, args: Sequence[Any]) -> list[dict[str, Any]]:
     pattern_id = _argument(args, 0, str, "pattern id")
-    workspace = _workspace(state)
-    examples = await asyncio.to_thread(workspace.examples, pattern_id, 10)
-    return [example.__dict__ for example in examples]
+    workspace = await _workspace(ls, _uri(args, 1))
+    if workspace.pattern(pattern_id) is None:
+        raise JsonRpcInvalidParams(f"no pattern {pattern_id}")
+    examples = await asyncio.to_thread(workspace.examples, pattern_id, EXAMPLES_LIMIT)
+    return [example_json(example) for example in examples]
 
 
-async def add_memory(ls: LanguageServer, state: ServerState, args: Sequence[Any]) -> dict:
-    result = await asyncio.to_thread(memory.add_memory, _workspace(state).root, args)
-    _inform(
-        ls, result.message, types.MessageType.Info if result.saved else types.MessageType.Warning
-    )
+async def add_memory(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
+    root = (await _workspace(ls, _uri(args, 2))).root
+    result = await asyncio.to_thread(memory.add_memory, root, args)
+    kind = types.MessageType.Info if result.saved else types.MessageType.Warning
+    ls.show(result.message, kind)
     return result.to_json()

@@ -1,17 +1,22 @@
-"""Every conversion from Drift's values to lsprotocol types, in one place.
+"""Every conversion between Drift's values and lsprotocol types, in one place.
 
-Drift positions are code points; the document's position codec turns them into the
-client's units (UTF-16 unless negotiated otherwise).
+Drift positions are code points on lines split at "\\n" only (as tree-sitter counts rows);
+a `Snapshot` of the document's text and position codec turns them into the client's units
+(UTF-16 unless negotiated otherwise) and back.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pygls.workspace import TextDocument
+from pygls.workspace import PositionCodec, TextDocument
 
 from drift_lsp.analysis.model import TextEdit, Violation
+from drift_lsp.workspace import Example
 
 SOURCE = "drift"
 _SEVERITY = {
@@ -22,26 +27,53 @@ _SEVERITY = {
 }
 
 
-def lsp_range(
-    document: TextDocument, line: int, column: int, end_line: int, end_column: int
-) -> types.Range:
-    return document.position_codec.range_to_client_units(
-        document.lines,
-        types.Range(
-            start=types.Position(line=line, character=column),
-            end=types.Position(line=end_line, character=end_column),
-        ),
-    )
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of a document: what was analysed, and how to speak about it."""
+
+    uri: str
+    version: int | None
+    text: str
+    lines: list[str]
+    codec: PositionCodec
+
+    @classmethod
+    def of(cls, document: TextDocument) -> Snapshot:
+        text = document.source
+        return cls(document.uri, document.version, text, text.split("\n"), document.position_codec)
+
+    def range(self, line: int, column: int, end_line: int, end_column: int) -> types.Range:
+        return types.Range(
+            start=self.position(line, column), end=self.position(end_line, end_column)
+        )
+
+    def position(self, line: int, column: int) -> types.Position:
+        if line >= len(self.lines):
+            return types.Position(line=line, character=0)
+        return types.Position(
+            line=line, character=self.codec.client_num_units(self.lines[line][:column])
+        )
+
+    def line_column(self, position: types.Position) -> tuple[int, int]:
+        """A client position as (line, code point column)."""
+        if position.line >= len(self.lines):
+            return position.line, 0
+        line, column, units = self.lines[position.line], 0, 0
+        while column < len(line) and units < position.character:
+            units += self.codec.client_num_units(line[column])
+            column += 1
+        return position.line, column
 
 
-def lsp_text_edit(document: TextDocument, edit: TextEdit) -> types.TextEdit:
+def lsp_text_edit(snapshot: Snapshot, edit: TextEdit) -> types.TextEdit:
     return types.TextEdit(
-        range=lsp_range(document, edit.line, edit.column, edit.end_line, edit.end_column),
+        range=snapshot.range(edit.line, edit.column, edit.end_line, edit.end_column),
         new_text=edit.new_text,
     )
 
 
 def text_edit_from_json(data: dict[str, Any]) -> TextEdit:
+    """A Drift edit carried in a diagnostic's data (code points, as Drift computed it)."""
     start, end = data["range"]["start"], data["range"]["end"]
     return TextEdit(
         start["line"], start["character"], end["line"], end["character"], data["newText"]
@@ -49,14 +81,14 @@ def text_edit_from_json(data: dict[str, Any]) -> TextEdit:
 
 
 def lsp_diagnostic(
-    document: TextDocument, violation: Violation, related: types.Location | None
+    snapshot: Snapshot, violation: Violation, related: types.Location | None
 ) -> types.Diagnostic:
     return types.Diagnostic(
-        range=lsp_range(
-            document, violation.line, violation.column, violation.end_line, violation.end_column
+        range=snapshot.range(
+            violation.line, violation.column, violation.end_line, violation.end_column
         ),
-        severity=_SEVERITY[violation.severity],
-        code=violation.pattern_name,
+        severity=_SEVERITY.get(violation.severity, types.DiagnosticSeverity.Warning),
+        code=violation.pattern_name or violation.pattern_id,
         source=SOURCE,
         message=violation.message,
         data={
@@ -77,8 +109,10 @@ def lsp_diagnostic(
     )
 
 
-def lsp_location(uri: str, line: int, column: int, end_line: int, end_column: int):
-    """A location in a file that isn't open: positions are sent as they are."""
+def lsp_location(
+    uri: str, line: int, column: int, end_line: int, end_column: int
+) -> types.Location:
+    """A location in a file that may not be open: positions are sent as they are stored."""
     return types.Location(
         uri=uri,
         range=types.Range(
@@ -88,14 +122,27 @@ def lsp_location(uri: str, line: int, column: int, end_line: int, end_column: in
     )
 
 
-def lsp_workspace_edit(uri: str, version: int | None, edits: list[types.TextEdit]):
+def lsp_workspace_edit(snapshot: Snapshot, edits: list[TextEdit]) -> types.WorkspaceEdit:
     return types.WorkspaceEdit(
         document_changes=[
             types.TextDocumentEdit(
                 text_document=types.OptionalVersionedTextDocumentIdentifier(
-                    uri=uri, version=version
+                    uri=snapshot.uri, version=snapshot.version
                 ),
-                edits=edits,
+                edits=[lsp_text_edit(snapshot, edit) for edit in edits],
             )
         ]
     )
+
+
+def lsp_markdown(value: str) -> types.Hover:
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=value))
+
+
+def example_json(example: Example) -> dict[str, Any]:
+    return dataclasses.asdict(example)
+
+
+def file_link(root: Path, rel: str, line: int) -> str:
+    """A Markdown link to `rel:line` (1-based) that editors open at that line."""
+    return f"[{rel}:{line}]({(root / rel).as_uri()}#L{line})"

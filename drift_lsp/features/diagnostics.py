@@ -1,92 +1,124 @@
-"""Diagnostics: Drift violations of a document, computed once per request and cached.
+"""Diagnostics: the Drift violations of an open document, computed once per version.
 
 Push (`publishDiagnostics`) for clients without pull support, pull (`textDocument/diagnostic`)
-for the others, never both. Of many rapid requests for one document only the newest result
-is kept: each request takes a sequence number and a stale one is dropped when it finishes.
+for the others, never both. Analysis runs on a small thread pool so the event loop keeps
+answering. Each document has at most one analysis in flight: requests that arrive meanwhile
+collapse into one follow-up for the newest text, and a result that a newer request has
+overtaken is dropped, so of many rapid saves only the newest result is published.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from drift_lsp.analysis.model import Violation
-from drift_lsp.features.convert import lsp_diagnostic, lsp_location
+from drift_lsp.features.convert import Snapshot, lsp_diagnostic, lsp_location
 from drift_lsp.features.workspaces import ServerState, path_of, uri_of
 from drift_lsp.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
+ANALYSIS_THREADS = 2
+
 
 @dataclass(frozen=True)
 class DocumentDiagnostics:
-    version: int | None
+    snapshot: Snapshot
     items: list[types.Diagnostic]
     result_id: str
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    persist: bool
+    delay_ms: int
 
 
 class Diagnostics:
     def __init__(self, state: ServerState) -> None:
         self.state = state
         self.cache: dict[str, DocumentDiagnostics] = {}
-        self._sequence: dict[str, int] = {}
-        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._wanted: dict[str, _Wanted] = {}
+        self._generation: dict[str, int] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._debouncing: set[str] = set()
+        self._executor = ThreadPoolExecutor(ANALYSIS_THREADS, thread_name_prefix="drift-analysis")
 
-    async def compute(self, ls: LanguageServer, uri: str, *, persist: bool) -> None:
-        sequence = self._sequence[uri] = self._sequence.get(uri, 0) + 1
-        workspace = self.state.for_uri(uri)
-        path = path_of(uri)
-        document = ls.workspace.get_text_document(uri)
-        text, version = document.source, document.version
-        violations: list[Violation] = []
-        related: dict[str, types.Location] = {}
-        # Outside any healthy workspace the answer is "nothing", said explicitly.
-        if workspace is not None and path is not None:
-            violations = await asyncio.to_thread(workspace.check_text, path, text, persist=persist)
-            related = await asyncio.to_thread(_related_locations, workspace, violations)
-        if self._sequence.get(uri) != sequence:
-            return  # a newer request for this document is on its way
-        current = ls.workspace.get_text_document(uri)
-        items = [lsp_diagnostic(current, v, related.get(v.pattern_id)) for v in violations]
-        result_id = f"{sequence}:{version}:{hash(tuple(v.id for v in violations))}"
-        self.cache[uri] = DocumentDiagnostics(version, items, result_id)
-        if not self.state.pull_diagnostics:
-            ls.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version)
-            )
+    # ---- scheduling --------------------------------------------------------------------
 
     def schedule(
         self, ls: LanguageServer, uri: str, *, persist: bool, delay_ms: int = 0
     ) -> asyncio.Task[None]:
-        previous = self._tasks.get(uri)
-        if previous is not None and not previous.done():
-            previous.cancel()
-        task = asyncio.ensure_future(self._run(ls, uri, persist, delay_ms))
-        self._tasks[uri] = task
-        return task
+        """Ask for the document's diagnostics; returns the task that will deliver them."""
+        previous = self._wanted.get(uri)
+        # A save still owed to the database survives being overtaken by an edit.
+        self._wanted[uri] = _Wanted(persist or bool(previous and previous.persist), delay_ms)
+        self._generation[uri] = self._generation.get(uri, 0) + 1
+        worker = self._workers.get(uri)
+        if worker is not None and not worker.done():
+            if uri not in self._debouncing:
+                return worker  # it picks the new request up when its analysis ends
+            worker.cancel()  # restart the debounce from this request
+        worker = self._workers[uri] = asyncio.ensure_future(self._work(ls, uri))
+        return worker
 
-    async def _run(self, ls: LanguageServer, uri: str, persist: bool, delay_ms: int) -> None:
-        try:
-            if delay_ms:
-                await asyncio.sleep(delay_ms / 1000)
-            await self.compute(ls, uri, persist=persist)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # one bad file must never take the server down
-            log.exception("diagnostics for %s failed", uri)
-            ls.window_log_message(
-                types.LogMessageParams(type=types.MessageType.Error, message=f"{uri}: {exc}")
+    async def _work(self, ls: LanguageServer, uri: str) -> None:
+        while (wanted := self._wanted.get(uri)) is not None:
+            if wanted.delay_ms:
+                self._debouncing.add(uri)
+                try:
+                    await asyncio.sleep(wanted.delay_ms / 1000)
+                finally:
+                    self._debouncing.discard(uri)
+            del self._wanted[uri]
+            generation = self._generation[uri]
+            try:
+                result = await self._compute(ls, uri, wanted.persist)
+            except Exception as exc:  # one bad file must never take the server down
+                log.exception("diagnostics for %s failed", uri)
+                ls.window_log_message(
+                    types.LogMessageParams(type=types.MessageType.Error, message=f"{uri}: {exc}")
+                )
+                continue
+            if self._generation.get(uri) == generation and result is not None:
+                self._deliver(ls, uri, result)
+
+    async def _compute(
+        self, ls: LanguageServer, uri: str, persist: bool
+    ) -> DocumentDiagnostics | None:
+        await self.state.folders_open.wait()
+        if uri not in ls.workspace.text_documents:
+            return None  # closed while waiting
+        snapshot = Snapshot.of(ls.workspace.get_text_document(uri))
+        workspace = self.state.for_uri(uri)
+        if workspace is None:  # outside any healthy workspace folder: nothing, said explicitly
+            return DocumentDiagnostics(snapshot, [], "empty")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, _analyse, workspace, snapshot, persist)
+
+    def _deliver(self, ls: LanguageServer, uri: str, result: DocumentDiagnostics) -> None:
+        self.cache[uri] = result
+        if not self.state.pull_diagnostics:
+            ls.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(
+                    uri=uri, diagnostics=result.items, version=result.snapshot.version
+                )
             )
 
+    # ---- what the handlers call --------------------------------------------------------
+
     def clear(self, ls: LanguageServer, uri: str) -> None:
-        task = self._tasks.pop(uri, None)
-        if task is not None:
-            task.cancel()
-        self._sequence[uri] = self._sequence.get(uri, 0) + 1
+        self._wanted.pop(uri, None)
+        self._generation[uri] = self._generation.get(uri, 0) + 1
+        if uri in self._debouncing:
+            self._workers[uri].cancel()
         self.cache.pop(uri, None)
         if not self.state.pull_diagnostics:
             ls.text_document_publish_diagnostics(
@@ -97,16 +129,12 @@ class Diagnostics:
         self, ls: LanguageServer, params: types.DocumentDiagnosticParams
     ) -> types.DocumentDiagnosticReport:
         uri = params.text_document.uri
-        pending = self._tasks.get(uri)
-        if pending is not None and not pending.done():
-            await asyncio.wait({pending})
+        worker = self._workers.get(uri)
+        if worker is not None and not worker.done():
+            await asyncio.shield(worker)
         cached = self.cache.get(uri)
-        version = ls.workspace.get_text_document(uri).version
-        stale = cached is None or (
-            self.state.settings.diagnostics.on == "change" and cached.version != version
-        )
-        if stale:
-            await self.compute(ls, uri, persist=False)
+        if cached is None or self._outdated(ls, cached):
+            await asyncio.shield(self.schedule(ls, uri, persist=False))
             cached = self.cache.get(uri)
         if cached is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
@@ -116,19 +144,41 @@ class Diagnostics:
             items=cached.items, result_id=cached.result_id
         )
 
+    def _outdated(self, ls: LanguageServer, cached: DocumentDiagnostics) -> bool:
+        """With diagnostics on change, a pull always describes the current text."""
+        if self.state.settings.diagnostics.on != "change":
+            return False
+        document = ls.workspace.text_documents.get(cached.snapshot.uri)
+        return document is not None and document.version != cached.snapshot.version
+
     def refresh_open_documents(self, ls: LanguageServer) -> None:
-        """After a pattern or config change: recompute every open document."""
+        """After a pattern, settings or config change: recompute every open document."""
         for uri in list(ls.workspace.text_documents):
-            if self.state.for_uri(uri) is not None:
-                self.schedule(ls, uri, persist=False)
-        refresh = ls.client_capabilities.workspace
-        if (
-            self.state.pull_diagnostics
-            and refresh is not None
-            and refresh.diagnostics is not None
-            and refresh.diagnostics.refresh_support
-        ):
+            self.schedule(ls, uri, persist=False)
+        workspace = ls.client_capabilities.workspace
+        refresh = workspace.diagnostics if workspace else None
+        if self.state.pull_diagnostics and refresh and refresh.refresh_support:
             ls.workspace_diagnostic_refresh(None)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _analyse(workspace: Workspace, snapshot: Snapshot, persist: bool) -> DocumentDiagnostics:
+    """Runs on the analysis pool: Violations, then their LSP form."""
+    path = path_of(snapshot.uri)
+    violations = workspace.check_text(path, snapshot.text, persist=persist) if path else []
+    related = _related_locations(workspace, violations)
+    items = [lsp_diagnostic(snapshot, v, related.get(v.pattern_id)) for v in violations]
+    return DocumentDiagnostics(snapshot, items, _result_id(violations))
+
+
+def _result_id(violations: list[Violation]) -> str:
+    """Equal for equal diagnostics, so a re-pull of an unchanged file says "unchanged"."""
+    digest = hashlib.blake2b(digest_size=12)
+    for violation in violations:
+        digest.update(repr(violation.to_json()).encode())
+    return digest.hexdigest()
 
 
 def _related_locations(

@@ -1,37 +1,110 @@
-"""Hover: the pattern behind a line, its confidence, and real examples from the codebase."""
+"""Hover: the convention behind a line, how well it holds, and real examples of it.
+
+A Drift diagnostic under the cursor comes first (it describes the text being edited, saved
+or not); otherwise the stored pattern locations of that line. Everything is read through the
+reader pool and its LRU cache: no file is read or scanned on hover.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
-from pygls.workspace import TextDocument
 
 from drift_lsp.features import memory
-from drift_lsp.features.workspaces import ServerState, path_of
+from drift_lsp.features.convert import SOURCE, file_link, lsp_markdown
+from drift_lsp.features.workspaces import path_of
 from drift_lsp.workspace import Workspace
-from storage.repositories.patterns import LocationRow, PatternRow
+from storage.repositories.patterns import PatternRow
+
+if TYPE_CHECKING:
+    from drift_lsp.features.core import DriftServer
+
+MAX_SECTIONS = 2
 
 
-def _pattern_markdown(
-    workspace: Workspace, pattern: PatternRow, location: LocationRow, max_examples: int
+def hover(ls: DriftServer, params: types.HoverParams) -> types.Hover | None:
+    uri, position = params.text_document.uri, params.position
+    workspace = ls.state.for_uri(uri)
+    path = path_of(uri)
+    rel = workspace.relative(path) if workspace is not None and path is not None else None
+    if workspace is None or rel is None:
+        return None
+    found = _deviations_under(ls, uri, position) or _stored_at(workspace, rel, position.line)
+    max_examples = ls.state.settings.hover.max_examples
+    sections, seen = [], set()
+    for pattern_id, deviation in found:
+        pattern = workspace.pattern(pattern_id)
+        if pattern is None or pattern.id in seen or pattern.status == "ignored":
+            continue
+        seen.add(pattern.id)
+        sections.append(_section(workspace, pattern, deviation, max_examples))
+        if len(sections) == MAX_SECTIONS:
+            break
+    return lsp_markdown("\n\n---\n\n".join(sections)) if sections else None
+
+
+Found = list[tuple[str, tuple[str, str] | None]]  # pattern id, (expected, found) if deviating
+
+
+def _contains(range_: types.Range, position: types.Position) -> bool:
+    start, end = range_.start, range_.end
+    return (
+        (start.line, start.character)
+        <= (position.line, position.character)
+        <= (
+            end.line,
+            end.character,
+        )
+    )
+
+
+def _deviations_under(ls: DriftServer, uri: str, position: types.Position) -> Found:
+    cached = ls.diagnostics.cache.get(uri)
+    if cached is None:
+        return []
+    drift = [d for d in cached.items if d.source == SOURCE and isinstance(d.data, dict)]
+    # The diagnostic under the cursor, else any on the cursor's line.
+    under = [d for d in drift if _contains(d.range, position)] or [
+        d for d in drift if d.range.start.line <= position.line <= d.range.end.line
+    ]
+    return [(d.data["patternId"], (d.data["expected"], d.data["actual"])) for d in under]
+
+
+def _stored_at(workspace: Workspace, rel: str, line: int) -> Found:
+    found = []
+    for pattern, location in workspace.patterns_at(rel, line):
+        deviation = (pattern.value, location.value or "?") if location.is_outlier else None
+        found.append((pattern.id, deviation))
+    # Deviations first: they are why the user is hovering.
+    return sorted(found, key=lambda item: item[1] is None)
+
+
+def _section(
+    workspace: Workspace,
+    pattern: PatternRow,
+    deviation: tuple[str, str] | None,
+    max_examples: int,
 ) -> str:
     lines = []
-    if location.is_outlier:
-        lines.append(f"**Drift:** expected `{pattern.value}`, found `{location.value}`\n")
+    if deviation is not None:
+        lines.append(f"**Drift:** expected `{deviation[0]}`, found `{deviation[1]}`\n")
+    follow = pattern.location_count - pattern.outlier_count
     lines.append(
         f"**{pattern.name}** · {pattern.category} · {pattern.status}  \n"
         f"Convention: `{pattern.value}` ({pattern.context}) · confidence "
         f"{pattern.confidence_level} ({pattern.confidence_score:.2f})  \n"
-        f"{pattern.location_count - pattern.outlier_count} locations follow it, "
-        f"{pattern.outlier_count} deviate"
+        f"{follow} locations follow it, {pattern.outlier_count} deviate"
     )
     examples = workspace.examples(pattern.id, max_examples) if max_examples else []
     if examples:
         lines.append("\n**Examples from this codebase**")
     for example in examples:
-        line = example.start_line + 1
-        link = f"{(workspace.root / example.file).as_uri()}#L{line}"
+        fence = _fence_for(example.code)
         lines.append(
-            f"\n[{example.file}:{line}]({link})\n```{example.language}\n{example.code}\n```"
+            f"\n{file_link(workspace.root, example.file, example.start_line + 1)}\n"
+            f"{fence}{example.language}\n{example.code}\n{fence}"
         )
     memories = memory.memory_hover_markdown(
         workspace.root, pattern.id, f"{pattern.name}: {pattern.description}"
@@ -41,34 +114,7 @@ def _pattern_markdown(
     return "\n".join(lines)
 
 
-def hover(
-    state: ServerState, document: TextDocument, position: types.Position
-) -> types.Hover | None:
-    workspace = state.for_uri(document.uri)
-    path = path_of(document.uri)
-    if workspace is None or path is None:
-        return None
-    rel = workspace.relative(path)
-    if rel is None:
-        return None
-    found = workspace.patterns_at(rel, position.line)
-    # Deviations first: they are why the user is hovering.
-    found.sort(key=lambda pair: (not pair[1].is_outlier, pair[0].status != "approved"))
-    seen: set[str] = set()
-    sections = []
-    for pattern, location in found:
-        if pattern.id in seen or pattern.status == "ignored":
-            continue
-        seen.add(pattern.id)
-        sections.append(
-            _pattern_markdown(workspace, pattern, location, state.settings.hover.max_examples)
-        )
-        if len(sections) == 2:
-            break
-    if not sections:
-        return None
-    return types.Hover(
-        contents=types.MarkupContent(
-            kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(sections)
-        )
-    )
+def _fence_for(code: str) -> str:
+    """A backtick fence longer than any backtick run in `code`, so the block can't end early."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    return "`" * max(3, longest + 1)

@@ -1,89 +1,132 @@
 """Client settings: one fully defaulted model, camelCase on the wire.
 
-Invalid values are reported (once, by the caller) with the key named; defaults stay in force.
+Sources, later ones winning: `initializationOptions`, then the `drift` section pulled with
+`workspace/configuration` (when the client supports it) or pushed with
+`workspace/didChangeConfiguration`. An invalid value is reported once with
+`window/showMessage` naming the key, and that field keeps its default.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import logging
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
-DIAGNOSTICS_ON = ("save", "change")
+from lsprotocol import types
+
+if TYPE_CHECKING:
+    from drift_lsp.features.core import DriftServer
+
+log = logging.getLogger(__name__)
+
+SECTION = "drift"
 LOG_LEVELS = ("error", "warning", "info", "debug")
+
+
+def _setting(default: Any, alias: str, check: Callable[[Any], bool], expected: str) -> Any:
+    return field(default=default, metadata={"alias": alias, "check": check, "expected": expected})
+
+
+def _one_of(*choices: str) -> Callable[[Any], bool]:
+    return lambda value: value in choices
+
+
+def _int_between(low: int, high: int) -> Callable[[Any], bool]:
+    return lambda value: type(value) is int and low <= value <= high
 
 
 @dataclass(frozen=True)
 class DiagnosticsSettings:
-    on: str = "save"
-    debounce_ms: int = 300
+    on: str = _setting("save", "on", _one_of("save", "change"), '"save" or "change"')
+    debounce_ms: int = _setting(300, "debounceMs", _int_between(0, 60_000), "0..60000")
 
 
 @dataclass(frozen=True)
 class HoverSettings:
-    max_examples: int = 3
+    max_examples: int = _setting(3, "maxExamples", _int_between(0, 20), "0..20")
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    level: str = _setting("info", "level", _one_of(*LOG_LEVELS), " | ".join(LOG_LEVELS))
 
 
 @dataclass(frozen=True)
 class Settings:
-    diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
-    hover: HoverSettings = field(default_factory=HoverSettings)
-    log_level: str = "info"
+    diagnostics: DiagnosticsSettings = field(
+        default_factory=DiagnosticsSettings, metadata={"alias": "diagnostics"}
+    )
+    hover: HoverSettings = field(default_factory=HoverSettings, metadata={"alias": "hover"})
+    log: LogSettings = field(default_factory=LogSettings, metadata={"alias": "log"})
 
 
-def _section(raw: dict[str, Any], key: str, problems: list[str]) -> dict[str, Any]:
-    value = raw.get(key, {})
-    if isinstance(value, dict):
-        return value
-    problems.append(f"drift.{key}: expected an object")
-    return {}
-
-
-def _pick(
-    section: dict[str, Any],
-    key: str,
-    wire: str,
-    default: Any,
-    valid: Any,
-    expected: str,
-    problems: list[str],
-) -> Any:
-    if wire not in section:
-        return default
-    value = section[wire]
-    if valid(value):
-        return value
-    problems.append(f"drift.{key}.{wire}: expected {expected}, got {value!r}")
-    return default
+def _build(model: type, raw: dict[str, Any], prefix: str, problems: list[str]) -> Any:
+    values = {}
+    for spec in fields(model):
+        alias = spec.metadata["alias"]
+        key = f"{prefix}.{alias}"
+        if alias not in raw:
+            continue
+        value = raw[alias]
+        if spec.default is MISSING:  # a nested section
+            if isinstance(value, dict):
+                values[spec.name] = _build(spec.default_factory, value, key, problems)
+            else:
+                problems.append(f"{key}: expected an object, got {value!r}")
+        elif spec.metadata["check"](value):
+            values[spec.name] = value
+        else:
+            problems.append(f"{key}: expected {spec.metadata['expected']}, got {value!r}")
+    return model(**values)
 
 
 def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
-    """Settings from initializationOptions / workspace/configuration, plus what was wrong."""
-    problems: list[str] = []
+    """The settings in `raw` (the `drift` section, or an object holding one) and, for each
+    invalid value, a problem naming its key. Unknown keys are ignored: newer clients may
+    send settings this server doesn't know yet."""
     if raw is None:
-        return Settings(), problems
+        return Settings(), []
     if not isinstance(raw, dict):
-        return Settings(), [f"drift settings: expected an object, got {raw!r}"]
-    if isinstance(raw.get("drift"), dict):
-        raw = raw["drift"]
-    diagnostics = _section(raw, "diagnostics", problems)
-    hover = _section(raw, "hover", problems)
-    log = _section(raw, "log", problems)
+        return Settings(), [f"{SECTION}: expected an object, got {raw!r}"]
+    if isinstance(raw.get(SECTION), dict):
+        raw = raw[SECTION]
+    problems: list[str] = []
+    return _build(Settings, raw, SECTION, problems), problems
 
-    def is_int(low: int, high: int):
-        return lambda v: isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
 
-    settings = Settings(
-        diagnostics=DiagnosticsSettings(
-            on=_pick(diagnostics, "diagnostics", "on", "save", DIAGNOSTICS_ON.__contains__,
-                     "save or change", problems),
-            debounce_ms=_pick(diagnostics, "diagnostics", "debounceMs", 300, is_int(0, 60_000),
-                              "an integer from 0 to 60000", problems),
-        ),
-        hover=HoverSettings(
-            max_examples=_pick(hover, "hover", "maxExamples", 3, is_int(0, 20),
-                               "an integer from 0 to 20", problems),
-        ),
-        log_level=_pick(log, "log", "level", "info", LOG_LEVELS.__contains__,
-                        "one of " + ", ".join(LOG_LEVELS), problems),
-    )  # fmt: skip
-    return settings, problems
+def apply(ls: DriftServer, raw: Any) -> None:
+    settings, problems = parse_settings(raw)
+    ls.state.settings = settings
+    ls.set_log_level(settings.log.level)
+    # Each problem is shown once while it lasts, however often the client resends it.
+    fresh = [p for p in problems if p not in ls.state.reported_settings]
+    ls.state.reported_settings = set(problems)
+    if fresh:
+        ls.show("Drift settings: " + "; ".join(fresh) + " (using the defaults for those)")
+
+
+def _pulls(ls: DriftServer) -> bool:
+    workspace = ls.client_capabilities.workspace
+    return bool(workspace and workspace.configuration)
+
+
+async def pull(ls: DriftServer, fallback: Any) -> Any:
+    """The `drift` section from the client when it can be asked, else `fallback`."""
+    if not _pulls(ls):
+        return fallback
+    try:
+        (value,) = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+        )
+    except Exception as exc:  # a client that fails the request keeps the settings it had
+        log.warning("workspace/configuration failed: %s", exc)
+        return fallback
+    return fallback if value is None else value
+
+
+async def did_change_configuration(
+    ls: DriftServer, params: types.DidChangeConfigurationParams
+) -> None:
+    apply(ls, await pull(ls, params.settings))
+    ls.diagnostics.refresh_open_documents(ls)

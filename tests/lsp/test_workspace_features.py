@@ -61,7 +61,7 @@ async def test_backup_command_makes_a_verified_backup(client: LanguageClient, re
     assert result["reason"] == "user_requested"
     assert hashlib.sha256(path.read_bytes()).hexdigest() == result["sha256"]
     assert path.stat().st_size == result["size_bytes"]
-    await wait_until(lambda: any("backup saved" in m.message for m in client.messages))
+    await wait_until(lambda: any(f"saved to {path}" in m.message for m in client.messages))
 
 
 async def test_status_and_examples_commands(client: LanguageClient) -> None:

@@ -1,0 +1,134 @@
+"""The server core: pygls's LanguageServer holding Drift's state, and a protocol that answers
+malformed and out-of-order requests with JSON-RPC errors instead of silence."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidRequest,
+    JsonRpcParseError,
+    JsonRpcServerNotInitialized,
+)
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+
+from drift_lsp import __version__
+from drift_lsp.features.diagnostics import Diagnostics
+from drift_lsp.features.workspaces import ServerState
+
+log = logging.getLogger(__name__)
+
+# Loggers whose records also go to the client's log (`window/logMessage`); pygls's own
+# records stay on stderr, or every message sent would log another message.
+CLIENT_LOGGERS = ("drift_lsp", "storage")
+_LSP_LEVEL = {
+    logging.ERROR: types.MessageType.Error,
+    logging.WARNING: types.MessageType.Warning,
+    logging.INFO: types.MessageType.Info,
+}
+# A request already answered with an error while being decoded: nothing left to do.
+_ANSWERED = object()
+
+
+class DriftProtocol(LanguageServerProtocol):
+    """pygls drops requests that come before `initialize` or after `shutdown`, and never
+    answers one whose params don't decode; a client waiting on any of them would hang."""
+
+    _initialize_seen = False
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if "id" in data and "method" in data:
+                log.warning("invalid params for %s: %s", data["method"], exc)
+                self._send_response(data["id"], error=exc.to_response_error())
+                return _ANSWERED
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        if message is _ANSWERED:
+            return
+        method = getattr(message, "method", None)
+        is_request = method is not None and getattr(message, "id", None) is not None
+        error: JsonRpcException | None = None
+        if method == types.INITIALIZE and self._initialize_seen:
+            error = JsonRpcInvalidRequest("initialize was already received")
+        elif method == types.INITIALIZE:
+            self._initialize_seen = True
+        elif not self._initialize_seen and method not in (None, types.EXIT):
+            error = JsonRpcServerNotInitialized(f"{method} before initialize")
+        elif self._shutdown and method not in (None, types.EXIT):
+            error = JsonRpcInvalidRequest(f"{method} after shutdown")
+        if error is None:
+            super().handle_message(message)
+        elif is_request:
+            self._send_response(message.id, error=error.to_response_error())
+        else:
+            log.warning("ignoring %s: %s", method, error.message)
+
+
+class ClientLogHandler(logging.Handler):
+    """Mirrors log records to `window/logMessage`; safe from any thread."""
+
+    def __init__(self, ls: LanguageServer) -> None:
+        super().__init__(logging.INFO)
+        self.ls = ls
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        params = types.LogMessageParams(
+            type=_LSP_LEVEL.get(record.levelno, types.MessageType.Log), message=self.format(record)
+        )
+        # The loop may close in between: the record is on stderr anyway.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(self.ls.window_log_message, params)
+
+
+class DriftServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("drift", __version__, protocol_cls=DriftProtocol)
+        self.state = ServerState()
+        self.diagnostics = Diagnostics(self.state)
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.client_log = ClientLogHandler(self)
+        self.client_log.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+
+    def attach_client_log(self) -> None:
+        """Start mirroring logs to the client (called from the running loop)."""
+        self.client_log.loop = asyncio.get_running_loop()
+        for name in CLIENT_LOGGERS:
+            logging.getLogger(name).addHandler(self.client_log)
+
+    def set_log_level(self, level: str) -> None:
+        for name in CLIENT_LOGGERS:
+            logging.getLogger(name).setLevel(level.upper())
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run in the background, keeping a reference so the task isn't collected."""
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        # Failures are logged (stderr + the client's log) rather than popped up: the user
+        # is told once, by the feature that knows what went wrong, when there is something
+        # to do about it.
+        if isinstance(error, json.JSONDecodeError):
+            self.protocol._send_response(None, error=JsonRpcParseError().to_response_error())
+        log.error("%s: %s", getattr(source, "__name__", source), error)

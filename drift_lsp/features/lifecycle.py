@@ -1,0 +1,165 @@
+"""Start-up, workspace folders, drift.config.json reloads and shutdown.
+
+`initialize` only records what the client offers; `initialized` opens one Workspace per
+folder off the event loop, registers the config watcher and starts the initial scan of a
+folder never scanned, in the background: requests are answered meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from drift_lsp.config import CONFIG_FILE, ConfigError
+from drift_lsp.features import memory, settings
+from drift_lsp.features.scanning import scan_with_progress
+from drift_lsp.features.workspaces import open_workspace, path_of
+
+if TYPE_CHECKING:
+    from drift_lsp.features.core import DriftServer
+
+log = logging.getLogger(__name__)
+
+WATCHER_ID = "drift-config-watcher"
+# How long shutdown waits for a cancelled scan to stop before closing its database anyway.
+SCAN_STOP_S = 10.0
+
+
+def initialize(ls: DriftServer, params: types.InitializeParams) -> None:
+    text_document = params.capabilities.text_document
+    ls.state.pull_diagnostics = bool(text_document and text_document.diagnostic)
+    uris = [f.uri for f in params.workspace_folders or []]
+    if not uris and (params.root_uri or params.root_path):
+        uris = [params.root_uri or Path(params.root_path).as_uri()]
+    ls.state.pending_roots = [p.resolve() for p in map(path_of, uris) if p is not None]
+    settings.apply(ls, params.initialization_options)
+
+
+async def initialized(ls: DriftServer) -> None:
+    ls.attach_client_log()
+    pulled = await settings.pull(ls, None)
+    if pulled is not None:
+        settings.apply(ls, pulled)
+    await _register_config_watcher(ls)
+    try:
+        await add_folders(ls, ls.state.pending_roots)
+    finally:
+        ls.state.folders_open.set()
+
+
+async def add_folders(ls: DriftServer, roots: list[Path]) -> None:
+    for root in roots:
+        if ls.state.add_root(root):
+            await _open(ls, root)
+    ls.diagnostics.refresh_open_documents(ls)
+
+
+async def _open(ls: DriftServer, root: Path) -> None:
+    problem = ls.state.attach(root, await asyncio.to_thread(open_workspace, root))
+    if problem:
+        ls.show(problem, types.MessageType.Error)
+        return
+    memory.warm(root)
+    workspace = ls.state.workspaces[root]
+    if not await asyncio.to_thread(workspace.has_been_scanned):
+        ls.spawn(_initial_scan(ls, root))
+
+
+async def _initial_scan(ls: DriftServer, root: Path) -> None:
+    workspace = ls.state.workspaces.get(root)
+    if workspace is None:
+        return
+    try:
+        await scan_with_progress(ls, workspace, full=False)
+    except Exception as exc:  # the server stays up; the user can retry with drift.rescan
+        log.exception("initial scan of %s failed", root)
+        ls.show(f"Drift: the first scan of {root.name} failed: {exc}", types.MessageType.Error)
+        return
+    ls.diagnostics.refresh_open_documents(ls)
+
+
+async def did_change_workspace_folders(
+    ls: DriftServer, params: types.DidChangeWorkspaceFoldersParams
+) -> None:
+    for folder in params.event.removed:
+        root = path_of(folder.uri)
+        if root is not None:
+            ls.state.remove_root(root.resolve())
+    added = [path_of(folder.uri) for folder in params.event.added]
+    await add_folders(ls, [root.resolve() for root in added if root is not None])
+
+
+async def _register_config_watcher(ls: DriftServer) -> None:
+    workspace = ls.client_capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace else None
+    if not (watched and watched.dynamic_registration):
+        return  # the config still reloads when it is saved from the editor
+    registration = types.Registration(
+        id=WATCHER_ID,
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}")]
+        ),
+    )
+    try:
+        await ls.client_register_capability_async(
+            types.RegistrationParams(registrations=[registration])
+        )
+    except Exception as exc:
+        log.warning("the client refused the %s watcher: %s", CONFIG_FILE, exc)
+
+
+def is_config(uri: str) -> bool:
+    return uri.endswith("/" + CONFIG_FILE)
+
+
+async def config_changed(ls: DriftServer, uri: str) -> None:
+    """drift.config.json of a folder changed on disk: reload it, or reopen a folder that
+    was degraded because of it. An invalid file is reported once; the old config stays."""
+    root = ls.state.root_for(uri)
+    path = path_of(uri)
+    if root is None or path is None or path.resolve() != root / CONFIG_FILE:
+        return
+    if root in ls.state.degraded:
+        ls.state.degraded.pop(root)
+        await _open(ls, root)
+        ls.diagnostics.refresh_open_documents(ls)
+        return
+    workspace = ls.state.workspaces.get(root)
+    if workspace is None:
+        return
+    try:
+        await asyncio.to_thread(workspace.reload_config)
+    except ConfigError as exc:
+        problem = (
+            f"Drift: {CONFIG_FILE} in {root.name} is invalid, keeping the previous config: {exc}"
+        )
+        if ls.state.config_problems.get(root) != problem:
+            ls.state.config_problems[root] = problem
+            ls.show(problem)
+        return
+    ls.state.config_problems.pop(root, None)
+    ls.diagnostics.refresh_open_documents(ls)
+
+
+async def did_change_watched_files(
+    ls: DriftServer, params: types.DidChangeWatchedFilesParams
+) -> None:
+    for uri in {change.uri for change in params.changes if is_config(change.uri)}:
+        await config_changed(ls, uri)
+
+
+async def shutdown(ls: DriftServer) -> None:
+    """Stop scans, flush every writer and close every database."""
+    for cancel in list(ls.state.scans):
+        cancel.set()
+    deadline = asyncio.get_running_loop().time() + SCAN_STOP_S
+    while ls.state.scans and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.02)
+    ls.diagnostics.close()
+    await asyncio.to_thread(ls.state.close)
+    await asyncio.to_thread(memory.close_all)
