@@ -26,8 +26,11 @@ class Analysis:
 
 
 @cache
-def _query(language: Language) -> tuple[tree_sitter.Query, tuple[tuple[str, Detector], ...]]:
-    """All of a language's query files compiled into one query, run once per file."""
+def _query(
+    language: Language,
+) -> tuple[tree_sitter.Query, tuple[tuple[str, tuple[Detector, ...]], ...]]:
+    """All of a language's query files compiled into one query, run once per file, and the
+    detectors each capture feeds."""
     root = resources.files("drift_lsp.analysis").joinpath("queries")
     text = "\n".join(
         entry.read_text("utf-8")
@@ -37,12 +40,23 @@ def _query(language: Language) -> tuple[tree_sitter.Query, tuple[tuple[str, Dete
     )
     query = tree_sitter.Query(language.ts_language, text)
     names = {query.capture_name(i) for i in range(query.capture_count)}
-    detectors = tuple((name, BY_CAPTURE[name]) for name in sorted(names) if name in BY_CAPTURE)
-    return query, detectors
+    plan = tuple(
+        (name, detectors)
+        for name in sorted(names)
+        if (
+            detectors := tuple(
+                d
+                for d in BY_CAPTURE.get(name, ())
+                if not d.languages or language.name in d.languages
+            )
+        )
+    )
+    return query, plan
 
 
 def detectors_for(language: Language) -> tuple[Detector, ...]:
-    return tuple(d for _, d in _query(language)[1]) + PATH_DETECTORS
+    found = dict.fromkeys(d for _, detectors in _query(language)[1] for d in detectors)
+    return tuple(found) + PATH_DETECTORS
 
 
 def _valid_utf8(data: bytes) -> bytes:
@@ -59,40 +73,54 @@ def _valid_utf8(data: bytes) -> bytes:
 def analyze(language: Language, data: bytes, rel_path: str) -> Analysis:
     data = _valid_utf8(data)
     tree = parse(language, data)
-    query, detectors = _query(language)
+    query, plan = _query(language)
     captured = tree_sitter.QueryCursor(query).captures(tree.root_node)
     source = Source(data, rel_path, language, captured)
     observations: list[Observation] = []
     nodes: list[tree_sitter.Node | None] = []
-    for name, detector in detectors:
-        classify = detector.classify
-        for node in captured.get(name, ()):
-            value = classify(node, source)
-            if value is None:
-                continue
-            span = detector.span(node) if detector.span else node
-            line, column = source.char_point(span.start_point)
-            end_line, end_column = source.char_point(span.end_point)
-            symbol = detector.symbol(node, source) if detector.symbol else source.text(span)[:80]
-            observations.append(
-                Observation(
-                    detector.id,
-                    detector.context,
-                    value,
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    symbol,
+    # The hot loop of a scan: one iteration per captured node and detector, so everything
+    # that doesn't depend on the node is looked up outside it. Columns are bytes here and
+    # become characters below, only in files that aren't ASCII.
+    add_observation, add_node = observations.append, nodes.append
+    text = source.text
+    for name, detectors in plan:
+        captured_nodes = captured.get(name)
+        if not captured_nodes:
+            continue
+        for detector in detectors:
+            classify, span_of, symbol_of = detector.classify, detector.span, detector.symbol
+            detector_id, context = detector.id, detector.context
+            for node in captured_nodes:
+                value = classify(node, source)
+                if value is None:
+                    continue
+                span = span_of(node) if span_of else node
+                line, column = span.start_point
+                end_line, end_column = span.end_point
+                symbol = symbol_of(node, source) if symbol_of else text(span)[:80]
+                add_observation(
+                    Observation(
+                        detector_id, context, value, line, column, end_line, end_column, symbol
+                    )
                 )
-            )
-            nodes.append(node)
+                add_node(node)
+    if not source.is_ascii:
+        observations = [_in_characters(source, o) for o in observations]
     for detector in PATH_DETECTORS:
         value = detector.classify_path(rel_path)
         if value is not None:
             observations.append(Observation(detector.id, detector.context, value, 0, 0, 0, 0))
             nodes.append(None)
     return Analysis(source, tree, observations, nodes)
+
+
+def _in_characters(source: Source, observation: Observation) -> Observation:
+    o = observation
+    _, column = source.char_point((o.line, o.column))
+    _, end_column = source.char_point((o.end_line, o.end_column))
+    return Observation(
+        o.detector_id, o.context, o.value, o.line, column, o.end_line, end_column, o.symbol
+    )
 
 
 def detect(language: Language, data: bytes, rel_path: str) -> list[Observation]:

@@ -13,8 +13,18 @@ KEBAB = "kebab-case"
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
+# Only a name with an inner separator or a capital letter shows a style; checked first
+# because most names (`data`, `self`, `i`) show none.
+_SHOWS_STYLE = re.compile(r"[A-Z]|[^\W_][_-]+[^\W_]").search
+# The same test on a name's UTF-8 bytes (`shows_style(data, start, end)`), letting any
+# non-ASCII name through to the full check.
+shows_style = re.compile(rb"[A-Z\x80-\xff]|[^\W_][_-]+[^\W_]").search
+
+
 def naming_style(name: str) -> str | None:
     """The style a name is written in, or None when it fits several (`x`, `data`, `X`)."""
+    if _SHOWS_STYLE(name) is None:
+        return None
     core = name.strip("_")
     if len(core) < 2 or not any(ch.isalpha() for ch in core):
         return None

@@ -21,11 +21,12 @@ class Source:
     captures: dict[str, list[tree_sitter.Node]] = field(default_factory=dict)
     # Per-file values classifiers compute once and reuse for every node.
     memo: dict[str, Any] = field(default_factory=dict)
-    _ascii: bool = field(init=False)
+    is_ascii: bool = field(init=False)
     _lines: list[bytes] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self._ascii = self.data.isascii()
+        # Byte columns are character columns in an ASCII file: no conversion needed.
+        self.is_ascii = self.data.isascii()
 
     def text(self, node: tree_sitter.Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
@@ -36,15 +37,15 @@ class Source:
             self._lines = self.data.split(b"\n")
         return self._lines
 
-    def char_point(self, point: tree_sitter.Point) -> tuple[int, int]:
+    def char_point(self, point: tuple[int, int]) -> tuple[int, int]:
         row, byte_col = point
-        if self._ascii:
+        if self.is_ascii:
             return row, byte_col
         line = self.lines[row] if row < len(self.lines) else b""
         return row, len(line[:byte_col].decode("utf-8", "replace"))
 
     def byte_point(self, line: int, column: int) -> tuple[int, int]:
-        if self._ascii:
+        if self.is_ascii:
             return line, column
         raw = self.lines[line] if line < len(self.lines) else b""
         return line, len(raw.decode("utf-8", "replace")[:column].encode())

@@ -42,11 +42,18 @@ class Detector:
     symbol: Callable[[tree_sitter.Node, Source], str] | None = None
     severity: str = "warning"
     fix: Fixer | None = None
+    # Query captures whose nodes this detector classifies. By default its own
+    # `@<family>.<name>`; detectors about the same node share one capture (`@function.name`
+    # feeds naming, docstrings, annotations and test naming), so the query hands each node
+    # to Python once.
+    captures: tuple[str, ...] = ()
+    # Languages the detector applies to; empty means every language whose queries have
+    # one of its captures.
+    languages: tuple[str, ...] = ()
 
-    @property
-    def capture(self) -> str:
-        """Query files tag the nodes of this detector with `@<family>.<name>`."""
-        return self.id.replace("/", ".")
+    def __post_init__(self) -> None:
+        if not self.captures and self.classify is not None:
+            object.__setattr__(self, "captures", (self.id.replace("/", "."),))
 
 
 def first_statement_string(body: tree_sitter.Node | None) -> bool:

@@ -42,5 +42,6 @@ DETECTORS = (
         "declaration",
         classify=_docstring,
         severity="info",
+        captures=("function.name", "class.name", "method.name"),
     ),
 )

@@ -85,6 +85,9 @@ DETECTORS = (
         classify=_breadth,
         span=_span,
         fix=_fix_breadth,
+        captures=("errors.handler",),
+        # A JavaScript `catch` has no exception type to be broad or specific about.
+        languages=("python",),
     ),
     Detector(
         "errors/handling",
@@ -94,5 +97,6 @@ DETECTORS = (
         "conditional",
         classify=_handling,
         span=_span,
+        captures=("errors.handler",),
     ),
 )

@@ -21,6 +21,15 @@ _HEADER = frozenset(
     {"comment", "future_import_statement", "import_statement", "import_from_statement"}
 )
 _NOT_POSITIONAL = frozenset({"keyword_argument", "list_splat", "dictionary_splat"})
+# Logger calls are told apart by the text of the called attribute, on the file's bytes.
+_PY_LOG_CALL = re.compile(
+    rb"_?(?:log|logger|logging|LOG|LOGGER|log_|_log)"
+    rb"\.(?:debug|info|warning|warn|error|exception|critical)\Z"
+)
+_JS_OUTPUT_CALL = re.compile(
+    rb"(console|log|logger|LOG|LOGGER)\.(?:log|debug|info|warn|error|trace)\Z"
+)
+_ARGUMENTS = frozenset({"argument_list", "arguments"})
 _MODULE_LOGGER = """
 (module (expression_statement (assignment
   left: (identifier) @name
@@ -29,35 +38,70 @@ _MODULE_LOGGER = """
 """
 
 
-def _output(node: tree_sitter.Node, source: Source) -> str:
+def _output(node: tree_sitter.Node, source: Source) -> str | None:
+    if node.type == "identifier":
+        return "print"
     if source.language.name == "python":
-        return "print" if node.parent.type == "call" else "logging"
-    return "console" if source.text(node.prev_named_sibling) == "console" else "logger"
+        return (
+            "logging" if _PY_LOG_CALL.match(source.data, node.start_byte, node.end_byte) else None
+        )
+    match = _JS_OUTPUT_CALL.match(source.data, node.start_byte, node.end_byte)
+    if match is None:
+        return None
+    return "console" if match.group(1) == b"console" else "logger"
+
+
+def _arguments(call_function: tree_sitter.Node) -> tree_sitter.Node | None:
+    arguments = call_function.next_named_sibling
+    return arguments if arguments is not None and arguments.type in _ARGUMENTS else None
+
+
+def _first_argument(call_function: tree_sitter.Node) -> tree_sitter.Node | None:
+    arguments = _arguments(call_function)
+    return arguments.named_children[0] if arguments and arguments.named_child_count else None
 
 
 def _format(node: tree_sitter.Node, source: Source) -> str | None:
-    if node.type == "string":
-        text = source.text(node)
+    if not _PY_LOG_CALL.match(source.data, node.start_byte, node.end_byte):
+        return None
+    first = _first_argument(node)
+    if first is None:
+        return None
+    if first.type == "string":
+        text = source.text(first)
         prefix = text[: len(text) - len(text.lstrip("rRbBuUfF"))]
         if "f" in prefix.lower():
             return "fstring"
-        return "lazy_args" if node.next_named_sibling is not None else None
-    if node.type == "binary_operator" and source.text(node.child(1)) == "%":
+        return "lazy_args" if first.next_named_sibling is not None else None
+    if first.type == "binary_operator" and source.text(first.child(1)) == "%":
         return "percent_operator"
-    if node.type == "call" and source.text(node.child_by_field_name("function")).endswith(
+    if first.type == "call" and source.text(first.child_by_field_name("function")).endswith(
         ".format"
     ):
         return "format_method"
     return None
 
 
-def _logger_name(node: tree_sitter.Node, source: Source) -> str:
-    arguments = source.text(node)[1:-1].strip()
-    if arguments == "__name__":
+def _logger_name(node: tree_sitter.Node, source: Source) -> str | None:
+    if not source.data.endswith(b".getLogger", node.start_byte, node.end_byte):
+        return None
+    arguments = _arguments(node)
+    if arguments is None:
+        return None
+    inside = source.text(arguments)[1:-1].strip()
+    if inside == "__name__":
         return "dunder_name"
-    if not arguments:
+    if not inside:
         return "root"
-    return "literal" if arguments[0] in "'\"" else "expression"
+    return "literal" if inside[0] in "'\"`" else "expression"
+
+
+def _span_first_argument(node: tree_sitter.Node) -> tree_sitter.Node:
+    return _first_argument(node) or node
+
+
+def _span_arguments(node: tree_sitter.Node) -> tree_sitter.Node:
+    return _arguments(node) or node
 
 
 def _print_arguments(call: tree_sitter.Node, source: Source) -> str | None:
@@ -159,6 +203,7 @@ DETECTORS = (
         "call",
         classify=_output,
         fix=_fix_output,
+        captures=("logging.call", "logging.print"),
     ),
     Detector(
         "logging/format",
@@ -167,6 +212,9 @@ DETECTORS = (
         "How log messages are formatted: lazy %-args, f-strings, % or str.format.",
         "call",
         classify=_format,
+        span=_span_first_argument,
+        captures=("logging.call",),
+        languages=("python",),
     ),
     Detector(
         "logging/logger_name",
@@ -175,5 +223,7 @@ DETECTORS = (
         "How loggers are named: getLogger(__name__), a literal, or the root logger.",
         "call",
         classify=_logger_name,
+        span=_span_arguments,
+        captures=("logging.call",),
     ),
 )

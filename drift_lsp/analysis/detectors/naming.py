@@ -8,23 +8,23 @@ import tree_sitter
 
 from drift_lsp.analysis.detectors.base import Detector
 from drift_lsp.analysis.detectors.rename import enclosing_function, rename_in_scope
-from drift_lsp.analysis.naming_styles import naming_style
+from drift_lsp.analysis.naming_styles import naming_style, shows_style
 from drift_lsp.analysis.source import Source
 
 _SELF = frozenset({"self", "cls"})
 
 
-def _is_method(name: tree_sitter.Node) -> bool:
-    function = name.parent
-    holder = function.parent if function is not None else None
-    if holder is not None and holder.type == "decorated_definition":
+def _is_python_method(name: tree_sitter.Node) -> bool:
+    """Whether a Python `def`'s name belongs to a method (a def directly in a class body)."""
+    holder = name.parent.parent
+    if holder.type == "decorated_definition":
         holder = holder.parent
-    return (
-        holder is not None and holder.type == "block" and holder.parent.type == "class_definition"
-    )
+    return holder.type == "block" and holder.parent.type == "class_definition"
 
 
 def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
+    if not shows_style(source.data, node.start_byte, node.end_byte):
+        return None
     name = source.text(node)
     if name.startswith("__") and name.endswith("__"):
         return None
@@ -32,18 +32,27 @@ def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
 
 
 def _function(node: tree_sitter.Node, source: Source) -> str | None:
-    if source.language.name == "python" and _is_method(node):
+    style = _name_style(node, source)
+    if style is None or (node.parent.type == "function_definition" and _is_python_method(node)):
         return None
-    return _name_style(node, source)
+    return style
 
 
 def _method(node: tree_sitter.Node, source: Source) -> str | None:
-    return None if source.text(node) == "constructor" else _name_style(node, source)
+    style = _name_style(node, source)
+    if style is None:
+        return None
+    if node.parent.type == "function_definition":
+        return style if _is_python_method(node) else None
+    return None if source.text(node) == "constructor" else style
 
 
 def _variable(node: tree_sitter.Node, source: Source) -> str | None:
+    style = _name_style(node, source)
+    if style is None:
+        return None
     declarator = node.parent
-    if declarator is not None and declarator.type == "variable_declarator":
+    if declarator.type == "variable_declarator":
         value = declarator.child_by_field_name("value")
         if value is not None and value.type in ("arrow_function", "function_expression"):
             return None
@@ -51,7 +60,7 @@ def _variable(node: tree_sitter.Node, source: Source) -> str | None:
         # Python: a `block` is also a class body or a module-level `if`, whose names are
         # attributes and globals, not locals.
         return None
-    return _name_style(node, source)
+    return style
 
 
 def _parameter(node: tree_sitter.Node, source: Source) -> str | None:
@@ -87,6 +96,7 @@ DETECTORS = (
         "How module-level functions are named.",
         "declaration",
         classify=_function,
+        captures=("function.name", "naming.function"),
     ),
     Detector(
         "naming/method",
@@ -95,6 +105,7 @@ DETECTORS = (
         "How methods of classes are named.",
         "declaration",
         classify=_method,
+        captures=("function.name", "method.name"),
     ),
     Detector(
         "naming/class",
@@ -103,6 +114,7 @@ DETECTORS = (
         "How classes (and TypeScript interfaces) are named.",
         "declaration",
         classify=_name_style,
+        captures=("class.name", "naming.class"),
     ),
     Detector(
         "naming/constant",

@@ -1,5 +1,6 @@
 """The one table of detectors. Adding a detector adds it to its family module (and a capture
-to that family's query files); the scanner never changes."""
+to that family's query files, unless it classifies a capture that already exists); detection
+never changes."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ DETECTORS: dict[str, Detector] = {
 PATH_DETECTORS: tuple[Detector, ...] = tuple(
     d for d in DETECTORS.values() if d.classify_path is not None
 )
-BY_CAPTURE: dict[str, Detector] = {
-    d.capture: d for d in DETECTORS.values() if d.classify is not None
+BY_CAPTURE: dict[str, tuple[Detector, ...]] = {
+    capture: tuple(d for d in DETECTORS.values() if capture in d.captures)
+    for capture in sorted({c for d in DETECTORS.values() for c in d.captures})
 }

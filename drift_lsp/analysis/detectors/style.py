@@ -14,6 +14,7 @@ from drift_lsp.analysis.source import Source
 
 _PREFIX = "rRbBuUfF"
 _TODO = re.compile(r"\b(TODO|FIXME)\b(\([^)]*\))?:?\s*")
+_TODO_BYTES = re.compile(rb"TODO|FIXME")
 
 
 def _split_string(text: str) -> tuple[str, str, str] | None:
@@ -35,15 +36,28 @@ def _split_string(text: str) -> tuple[str, str, str] | None:
 # Docstrings and directives (`"use strict"`) are statements of their own, and JSX
 # attributes follow HTML: none of them is the code's string-quote choice.
 _NOT_QUOTE_STYLE = frozenset({"expression_statement", "jsx_attribute"})
+_QUOTE_OR_NEWLINE = re.compile(rb"['\"\n]")
 
 
 def _quotes(node: tree_sitter.Node, source: Source) -> str | None:
-    if node.parent.type in _NOT_QUOTE_STYLE:
+    # The same test as `_split_string`, on the bytes: it runs on every string in a scan.
+    data, start, end = source.data, node.start_byte, node.end_byte
+    quote = data[end - 1 : end]
+    if quote == b"'":
+        value = "single"
+    elif quote == b'"':
+        value = "double"
+    else:
         return None
-    parts = _split_string(source.text(node))
-    if parts is None:
+    opening = data.find(quote, start, end)
+    if (
+        end - opening < 2
+        or data.startswith(quote * 3, opening)
+        or _QUOTE_OR_NEWLINE.search(data, opening + 1, end - 1)
+        or node.parent.type in _NOT_QUOTE_STYLE
+    ):
         return None
-    return "single" if parts[1] == "'" else "double"
+    return value
 
 
 def _fix_quotes(request: FixRequest) -> QuickFix | None:
@@ -136,6 +150,8 @@ def _fix_equality(request: FixRequest) -> QuickFix | None:
 
 
 def _todo(node: tree_sitter.Node, source: Source) -> str | None:
+    if _TODO_BYTES.search(source.data, node.start_byte, node.end_byte) is None:
+        return None
     match = _TODO.search(source.text(node))
     if match is None:
         return None

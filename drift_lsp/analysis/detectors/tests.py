@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 import tree_sitter
@@ -13,6 +14,7 @@ from drift_lsp.analysis.source import Source
 _TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec"})
 
 
+@lru_cache(maxsize=1024)
 def is_test_file(rel_path: str) -> bool:
     path = PurePosixPath(rel_path)
     name = path.name
@@ -49,6 +51,8 @@ def _file_naming(rel_path: str) -> str | None:
 
 
 def _function_naming(node: tree_sitter.Node, source: Source) -> str | None:
+    if source.data[node.start_byte : node.start_byte + 4] not in (b"test", b"Test"):
+        return None
     if not is_test_file(source.rel_path):
         return None
     return naming_style(source.text(node))
@@ -72,5 +76,6 @@ DETECTORS = (
         "How test functions are named.",
         "declaration",
         classify=_function_naming,
+        captures=("function.name",),
     ),
 )

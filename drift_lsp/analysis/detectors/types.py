@@ -32,6 +32,8 @@ DETECTORS = (
         "declaration",
         classify=_annotations,
         severity="info",
+        captures=("function.name", "method.name"),
+        languages=("python", "typescript", "tsx"),
     ),
     Detector(
         "types/any",

@@ -1,1 +1,1 @@
-(catch_clause) @errors.handling
+(catch_clause) @errors.handler

@@ -1,6 +1,2 @@
-((call_expression
-   function: (member_expression
-     object: (identifier) @_object
-     property: (property_identifier) @logging.output))
-  (#match? @_object "^(console|log|logger|LOG|LOGGER)$")
-  (#match? @logging.output "^(log|debug|info|warn|error|trace)$"))
+; Every member call: which ones are console or logger calls is decided in Python.
+(call_expression function: (member_expression) @logging.call)

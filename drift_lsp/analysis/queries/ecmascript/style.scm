@@ -2,7 +2,7 @@
 (lexical_declaration) @style.declaration
 (variable_declaration) @style.declaration
 (binary_expression operator: ["==" "!=" "===" "!=="] @style.equality)
-((comment) @style.todo (#match? @style.todo "(TODO|FIXME)"))
+(comment) @style.todo
 ; Identifiers assigned to: a `let` whose name is assigned within its scope stays a `let`.
 (assignment_expression left: (identifier) @_written)
 (augmented_assignment_expression left: (identifier) @_written)

@@ -1,2 +1,1 @@
-(except_clause) @errors.breadth
-(except_clause) @errors.handling
+(except_clause) @errors.handler

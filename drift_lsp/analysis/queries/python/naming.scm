@@ -1,8 +1,3 @@
-(function_definition name: (identifier) @naming.function)
-(class_definition body: (block (function_definition name: (identifier) @naming.method)))
-(class_definition
-  body: (block (decorated_definition definition: (function_definition name: (identifier) @naming.method))))
-(class_definition name: (identifier) @naming.class)
 (module
   (expression_statement
     (assignment left: (identifier) @naming.constant

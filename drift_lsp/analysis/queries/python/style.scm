@@ -1,2 +1,2 @@
 (string) @style.quotes
-((comment) @style.todo (#match? @style.todo "(TODO|FIXME)"))
+(comment) @style.todo

@@ -1,2 +1,0 @@
-(function_definition name: (identifier) @documentation.docstring)
-(class_definition name: (identifier) @documentation.docstring)

@@ -1,1 +1,0 @@
-(function_definition name: (identifier) @types.annotations)
