@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, astuple, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -94,22 +94,19 @@ def snapshot(
     )
 
 
+def _insert_history(conn: apsw.Connection, info: BackupInfo) -> None:
+    """One history row; an id of None lets SQLite assign the next one."""
+    values = astuple(info)
+    columns = ", ".join(f.name for f in fields(BackupInfo))
+    conn.execute(
+        f"INSERT INTO backup_history ({columns}) VALUES ({', '.join('?' * len(values))})",
+        values,
+    )
+
+
 def record(conn: apsw.Connection, info: BackupInfo, keep: int = DEFAULT_KEEP) -> BackupInfo:
     """Insert the history row and apply retention; runs on the writer connection."""
-    conn.execute(
-        "INSERT INTO backup_history (created_at, reason, database, path, size_bytes, sha256, "
-        "schema_version, drift_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            info.created_at,
-            info.reason,
-            info.database,
-            info.path,
-            info.size_bytes,
-            info.sha256,
-            info.schema_version,
-            info.drift_version,
-        ),
-    )
+    _insert_history(conn, info)
     recorded = BackupInfo(**{**asdict(info), "id": conn.last_insert_rowid()})
     expired = conn.execute(
         "SELECT id, path FROM backup_history WHERE database = ? ORDER BY id DESC LIMIT -1 OFFSET ?",
@@ -182,22 +179,7 @@ def restore(
         with restored:
             restored.execute("DELETE FROM backup_history WHERE database = ?", (database,))
             for info in reversed(history):
-                restored.execute(
-                    "INSERT INTO backup_history (id, created_at, reason, database, path, "
-                    "size_bytes, sha256, schema_version, drift_version) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        info.id,
-                        info.created_at,
-                        info.reason,
-                        info.database,
-                        info.path,
-                        info.size_bytes,
-                        info.sha256,
-                        info.schema_version,
-                        info.drift_version,
-                    ),
-                )
+                _insert_history(restored, info)
     finally:
         restored.close()
     for suffix in ("-wal", "-shm"):
