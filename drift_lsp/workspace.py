@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from drift_lsp.analysis.detect import analyze
-from drift_lsp.analysis.examples import refresh_examples
 from drift_lsp.analysis.languages import language_for_path
-from drift_lsp.analysis.learn import relearn
+from drift_lsp.analysis.learn import update_patterns
 from drift_lsp.analysis.model import ApprovedPattern, Violation
 from drift_lsp.analysis.scanner import (
     Progress,
@@ -211,14 +210,7 @@ class Workspace:
                 return
             file_repo.upsert(conn, rel, stat.st_size, stat.st_mtime_ns, digest, language)
             touched = scan_repo.replace_observations(conn, rel, rows)
-            learned = relearn(
-                conn,
-                touched,
-                {rel},
-                min_occurrences=learning.minOccurrences,
-                auto_approve=learning.autoApproveThreshold,
-            )
-            refresh_examples(conn, self.root, learned.changed_patterns or ())
+            update_patterns(conn, self.root, touched, {rel}, learning)
 
         self.db.submit(write, tables=None).add_done_callback(_log_failure)
 

@@ -17,11 +17,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import apsw
 
 from drift_lsp.analysis.detectors.registry import DETECTORS
+from drift_lsp.analysis.examples import refresh_examples
 from drift_lsp.analysis.model import make_pattern_id, pattern_key
+from drift_lsp.config import LearningConfig
 from storage.repositories import patterns as pattern_repo
 from storage.repositories import scans as scan_repo
 
@@ -177,3 +180,23 @@ def relearn(
             if stale.id != keep:
                 pattern_repo.delete(conn, stale.id)
     return result
+
+
+def update_patterns(
+    conn: apsw.Connection,
+    root: Path,
+    slots: Iterable[scan_repo.Slot],
+    changed_files: set[str],
+    learning: LearningConfig,
+) -> RelearnResult:
+    """Re-learn `slots` and re-pick the examples of every pattern that changed: what both a
+    scan and a single saved file do once their observations are stored."""
+    learned = relearn(
+        conn,
+        slots,
+        changed_files,
+        min_occurrences=learning.minOccurrences,
+        auto_approve=learning.autoApproveThreshold,
+    )
+    refresh_examples(conn, root, learned.changed_patterns or ())
+    return learned

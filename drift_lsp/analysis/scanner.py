@@ -18,9 +18,8 @@ import apsw
 import pathspec
 
 from drift_lsp.analysis.detect import analyze
-from drift_lsp.analysis.examples import refresh_examples
 from drift_lsp.analysis.languages import language_for_path
-from drift_lsp.analysis.learn import relearn
+from drift_lsp.analysis.learn import update_patterns
 from drift_lsp.analysis.model import Observation
 from drift_lsp.config import DriftConfig
 from storage.database import DatabaseManager
@@ -235,15 +234,10 @@ class Scan:
         if self.full:
             self._touched |= scan_repo.all_slots(conn)
         if self._touched:
-            learned = relearn(
-                conn,
-                self._touched,
-                self._changed,
-                min_occurrences=self.config.learning.minOccurrences,
-                auto_approve=self.config.learning.autoApproveThreshold,
+            learned = update_patterns(
+                conn, self.root, self._touched, self._changed, self.config.learning
             )
             self.summary.patterns_new = learned.created
-            refresh_examples(conn, self.root, learned.changed_patterns or ())
         self.summary.patterns_total = pattern_repo.status(conn).get("total_patterns", 0)
         scan_repo.finish_scan(conn, scan_id, self.summary.status, self.summary.to_json(), None)
 
