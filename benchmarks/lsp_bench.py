@@ -15,14 +15,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import shutil
 import statistics
 import sys
-import sysconfig
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from corpus import STDLIB, copy_corpus
 
 from drift_lsp.workspace import Workspace
 from storage.repositories.patterns import PatternFilter
@@ -183,7 +183,7 @@ def approve_function_naming(workspace: Workspace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=Path(sysconfig.get_paths()["stdlib"]))
+    parser.add_argument("--corpus", type=Path, default=STDLIB)
     parser.add_argument("--saves", type=int, default=100)
     parser.add_argument("--hovers", type=int, default=200)
     parser.add_argument("--json", action="store_true")
@@ -191,12 +191,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="drift-lsp-bench-") as tmp:
         root = Path(tmp) / "corpus"
-        shutil.copytree(
-            args.corpus,
-            root,
-            ignore=shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc"),
-            symlinks=True,
-        )
+        copy_corpus(args.corpus, root)
         module = root / "drift_bench_module.py"
         module.write_text(module_text(1))
         with Workspace.open(root) as workspace:

@@ -14,12 +14,12 @@ import argparse
 import json
 import os
 import resource
-import shutil
-import sysconfig
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from corpus import STDLIB, copy_corpus
 
 from drift_lsp.analysis.languages import language_for_path, parse
 from drift_lsp.analysis.scanner import Walker
@@ -53,19 +53,14 @@ def peak_rss_mb() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=Path(sysconfig.get_paths()["stdlib"]))
+    parser.add_argument("--corpus", type=Path, default=STDLIB)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="drift-scan-bench-") as tmp:
         root = Path(tmp) / "corpus"
-        shutil.copytree(
-            args.corpus,
-            root,
-            ignore=shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc"),
-            symlinks=True,
-        )
+        copy_corpus(args.corpus, root)
         (root / "drift.config.json").write_text(
             json.dumps({"performance": {"maxWorkers": args.workers}})
         )
