@@ -23,7 +23,7 @@ from drift_lsp.analysis.scanner import (
     Walker,
     classify_bytes,
     content_hash,
-    observation_tuples,
+    observation_groups,
 )
 from drift_lsp.analysis.violations import find_violations
 from drift_lsp.config import DriftConfig, load_config
@@ -201,7 +201,7 @@ class Workspace:
         if stat.st_size != len(data):
             return  # an unsaved buffer: the database describes files as they are on disk
         digest = content_hash(data)
-        rows = observation_tuples(observations)
+        groups = observation_groups(observations)
         learning = self.config.learning
 
         def write(conn) -> None:
@@ -209,7 +209,7 @@ class Workspace:
                 file_repo.touch(conn, rel, stat.st_size, stat.st_mtime_ns)
                 return
             file_repo.upsert(conn, rel, stat.st_size, stat.st_mtime_ns, digest, language)
-            touched = scan_repo.replace_observations(conn, rel, rows)
+            touched = scan_repo.replace_observations(conn, rel, groups)
             update_patterns(conn, self.root, touched, {rel}, learning)
 
         self.db.submit(write, tables=None).add_done_callback(_log_failure)
@@ -230,7 +230,7 @@ class Workspace:
         locations = self.db.cached(
             "locations_at",
             (rel, line),
-            ("pattern_locations",),
+            ("patterns", "pattern_locations", "observation_groups"),
             lambda c: pattern_repo.locations_at(c, rel, line),
         )
         found = []
@@ -260,13 +260,12 @@ class Workspace:
         ]
 
     def conforming_location(self, pattern_id: str) -> LocationRow | None:
-        rows = self.db.cached(
+        return self.db.cached(
             "conforming_location",
             pattern_id,
-            ("pattern_locations",),
-            lambda c: pattern_repo.locations(c, pattern_id, outliers=False, limit=1),
+            ("patterns", "observation_groups"),
+            lambda c: pattern_repo.conforming_location(c, pattern_id),
         )
-        return rows[0] if rows else None
 
     def set_status(self, pattern_ids: list[str], status: str) -> int:
         return self.db.write(

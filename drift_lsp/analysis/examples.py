@@ -12,6 +12,7 @@ from pathlib import Path
 
 import apsw
 
+from storage.repositories import patterns as pattern_repo
 from storage.repositories import scans as scan_repo
 
 MAX_EXAMPLES = 5
@@ -67,11 +68,18 @@ def refresh_examples(conn: apsw.Connection, root: Path, pattern_ids: Iterable[st
     """Re-pick examples for patterns whose locations changed (runs in the writer)."""
     cache: dict[str, list[str] | None] = {}
     for pattern_id in pattern_ids:
+        pattern = pattern_repo.get(conn, pattern_id)
+        if pattern is None:
+            continue
         chosen = []
         for outliers, limit in ((False, MAX_EXAMPLES), (True, MAX_NEGATIVE)):
             picked = []
             for rel, line, end_line in scan_repo.example_candidates(
-                conn, pattern_id, outliers=outliers, limit=_CANDIDATES
+                conn,
+                (pattern.detector_id, pattern.context),
+                pattern.value,
+                outliers=outliers,
+                limit=_CANDIDATES,
             ):
                 lines = _read_lines(root, rel, cache)
                 if lines is None or line >= len(lines):

@@ -4,10 +4,12 @@ results to the storage writer, and close the scan by re-learning what changed.""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -72,7 +74,7 @@ class FileResult:
     language: str | None
     status: str = "ok"
     error: str | None = None
-    observations: tuple[tuple[str, str, str, int, int, int, int, str], ...] = ()
+    observations: tuple[scan_repo.ObservationGroup, ...] = ()
     unchanged: bool = False
 
 
@@ -100,10 +102,19 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def observation_tuples(observations: Iterable[Observation]) -> tuple[tuple, ...]:
+def observation_groups(
+    observations: Iterable[Observation],
+) -> tuple[scan_repo.ObservationGroup, ...]:
+    """A file's observations as stored: one group per value, its ranges JSON-encoded here in
+    the worker so the parent process and the writer only pass strings along."""
+    ranges: dict[tuple[str, str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
+    for o in observations:
+        ranges[o.detector_id, o.context, o.value].append(
+            (o.line, o.column, o.end_line, o.end_column)
+        )
     return tuple(
-        (o.detector_id, o.context, o.value, o.line, o.column, o.end_line, o.end_column, o.symbol)
-        for o in observations
+        (*key, len(spans), json.dumps(spans, separators=(",", ":")))
+        for key, spans in ranges.items()
     )
 
 
@@ -139,7 +150,7 @@ def analyze_file(task: tuple[str, str, int, int, str | None, int]) -> FileResult
     if status != "ok" or language is None:
         return FileResult(rel, size, mtime_ns, digest, name, status, error)
     try:
-        observations = observation_tuples(analyze(language, data, rel).observations)
+        observations = observation_groups(analyze(language, data, rel).observations)
     except Exception as exc:  # a grammar or classifier bug must not stop the scan
         return FileResult(rel, size, mtime_ns, digest, name, "parse_error", repr(exc))
     return FileResult(rel, size, mtime_ns, digest, name, observations=observations)
@@ -307,7 +318,8 @@ class Scan:
 
     def _submit(self, batch: list[FileResult]) -> Future[None]:
         return self.db.submit(
-            lambda c: self._apply(c, batch), tables=("files", "observations", "pattern_locations")
+            lambda c: self._apply(c, batch),
+            tables=("files", "observation_groups", "pattern_locations"),
         )
 
     def _count(self, result: FileResult) -> None:

@@ -78,6 +78,12 @@ class LocationRow:
 
 _LOCATION_COLUMNS = ", ".join(f.name for f in fields(LocationRow))
 
+# The observation groups in a pattern's slot (detector and context): its locations.
+_SLOT_GROUPS = (
+    "patterns p JOIN observation_groups g ON g.detector_id = p.detector_id "
+    "AND p.pattern_id LIKE '%/' || g.context"
+)
+
 
 @dataclass(frozen=True)
 class ExampleRow:
@@ -125,7 +131,7 @@ def _where(where: PatternFilter, after: str | None) -> tuple[str, list[Any]]:
         ("last_seen < ?", where.seen_before),
         ("confidence_score >= ?", where.min_confidence),
         ("confidence_score <= ?", where.max_confidence),
-        ("id IN (SELECT pattern_id FROM pattern_locations WHERE file_path = ?)", where.file_path),
+        (f"id IN (SELECT p.id FROM {_SLOT_GROUPS} WHERE g.file_path = ?)", where.file_path),
     ):
         if value is not None:
             clauses.append(sql)
@@ -199,15 +205,42 @@ def variants(conn: apsw.Connection) -> list[VariantRow]:
     ]
 
 
+# Locations that follow their pattern's convention, derived from the observations: only
+# deviations are stored in pattern_locations. Their id is 0: they have no row of their own.
+_CONFORMING = (
+    "SELECT 0, p.id, o.file_path, o.line, o.column, o.end_line, o.end_column, o.value, 0, NULL "
+    "FROM observation_locations o JOIN patterns p ON p.detector_id = o.detector_id "
+    "AND p.pattern_id = o.value || '/' || o.context"
+)
+
+
 def locations_at(conn: apsw.Connection, file_path: str, line: int) -> list[LocationRow]:
+    """Every pattern location covering `line`, deviations first."""
     return [
         LocationRow(*row)
         for row in conn.execute(
             f"SELECT {_LOCATION_COLUMNS} FROM pattern_locations "
-            "WHERE file_path = ? AND line <= ? AND end_line >= ? ORDER BY is_outlier DESC, id",
-            (file_path, line, line),
+            "WHERE file_path = ?1 AND line <= ?2 AND end_line >= ?2 UNION ALL "
+            f"{_CONFORMING} WHERE o.file_path = ?1 AND o.line <= ?2 AND o.end_line >= ?2 "
+            "ORDER BY 9 DESC, 1",
+            (file_path, line),
         )
     ]
+
+
+def conforming_location(conn: apsw.Connection, pattern_id: str) -> LocationRow | None:
+    """One place that follows the pattern, for pointing a deviation at the convention."""
+    # The first range of the first conforming file, without expanding every group's ranges.
+    row = conn.execute(
+        "SELECT 0, p.id, g.file_path, json_extract(g.ranges, '$[0][0]'), "
+        "json_extract(g.ranges, '$[0][1]'), json_extract(g.ranges, '$[0][2]'), "
+        "json_extract(g.ranges, '$[0][3]'), g.value, 0, NULL FROM patterns p "
+        "JOIN observation_groups g ON g.detector_id = p.detector_id "
+        "AND p.pattern_id = g.value || '/' || g.context WHERE p.id = ? "
+        "ORDER BY g.file_path LIMIT 1",
+        (pattern_id,),
+    ).fetchone()
+    return LocationRow(*row) if row else None
 
 
 def locations(
@@ -288,10 +321,13 @@ class LocationStats:
 def location_stats(conn: apsw.Connection, pattern_id: str | None = None) -> LocationStats:
     """Totals over every location, or over one pattern's."""
     row = conn.execute(
-        "SELECT count(*), coalesce(sum(is_outlier), 0), count(DISTINCT file_path), "
-        "count(DISTINCT CASE WHEN is_outlier THEN file_path END) FROM pattern_locations "
-        "WHERE ? IS NULL OR pattern_id = ?",
-        (pattern_id, pattern_id),
+        "SELECT (SELECT coalesce(sum(location_count), 0) FROM patterns "
+        "        WHERE ?1 IS NULL OR id = ?1), "
+        "(SELECT coalesce(sum(outlier_count), 0) FROM patterns WHERE ?1 IS NULL OR id = ?1), "
+        f"(SELECT count(DISTINCT g.file_path) FROM {_SLOT_GROUPS} WHERE ?1 IS NULL OR p.id = ?1), "
+        "(SELECT count(DISTINCT file_path) FROM pattern_locations "
+        " WHERE ?1 IS NULL OR pattern_id = ?1)",
+        (pattern_id,),
     ).fetchone()
     return LocationStats(*row)
 
@@ -312,10 +348,12 @@ def outlier_files(
     return [
         OutlierFile(*row)
         for row in conn.execute(
-            "SELECT file_path, sum(is_outlier) AS outliers, count(*) FROM pattern_locations "
-            "GROUP BY file_path HAVING outliers > 0 AND (? IS NULL OR outliers < ? "
-            "OR (outliers = ? AND file_path > ?)) ORDER BY outliers DESC, file_path LIMIT ?",
-            (most, most, most, path, limit),
+            "SELECT l.file_path, count(*) AS outliers, "
+            f"(SELECT sum(g.occurrences) FROM {_SLOT_GROUPS} WHERE g.file_path = l.file_path) "
+            "FROM pattern_locations l GROUP BY l.file_path "
+            "HAVING ?1 IS NULL OR outliers < ?1 OR (outliers = ?1 AND l.file_path > ?2) "
+            "ORDER BY outliers DESC, l.file_path LIMIT ?3",
+            (most, path, limit),
         )
     ]
 

@@ -1,4 +1,4 @@
-"""The scan write path: observations per file, slot counts for learning, locations, examples,
+"""The scan write path: observations per file, slot counts for learning, deviations, examples,
 and scan history. Every function runs on the writer connection unless it says otherwise."""
 
 from __future__ import annotations
@@ -9,45 +9,46 @@ from typing import Any
 
 import apsw
 
-# (detector_id, context, value, line, column, end_line, end_column, symbol)
-ObservationTuple = tuple[str, str, str, int, int, int, int, str]
+# (detector_id, context, value, occurrences, ranges): one file's observations of one value,
+# `ranges` being the JSON text of [[line, column, end_line, end_column], ...].
+ObservationGroup = tuple[str, str, str, int, str]
 Slot = tuple[str, str]
 
 
 def slots_of(conn: apsw.Connection, path: str) -> set[Slot]:
     return set(
         conn.execute(
-            "SELECT DISTINCT detector_id, context FROM observations WHERE file_path = ?", (path,)
+            "SELECT DISTINCT detector_id, context FROM observation_groups WHERE file_path = ?",
+            (path,),
         )
     )
 
 
 def replace_observations(
-    conn: apsw.Connection, path: str, observations: Sequence[ObservationTuple]
+    conn: apsw.Connection, path: str, groups: Sequence[ObservationGroup]
 ) -> set[Slot]:
     """Swap a file's observations; returns every slot the old or new set touches."""
     touched = slots_of(conn, path)
-    conn.execute("DELETE FROM observations WHERE file_path = ?", (path,))
-    if observations:
+    conn.execute("DELETE FROM observation_groups WHERE file_path = ?", (path,))
+    if groups:
         conn.executemany(
-            "INSERT INTO observations (file_path, detector_id, context, value, line, column, "
-            "end_line, end_column, symbol) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ((path, *o) for o in observations),
+            "INSERT INTO observation_groups (file_path, detector_id, context, value, "
+            "occurrences, ranges) VALUES (?, ?, ?, ?, ?, ?)",
+            ((path, *g) for g in groups),
         )
-        touched.update((o[0], o[1]) for o in observations)
+        touched.update((g[0], g[1]) for g in groups)
     return touched
 
 
 def all_slots(conn: apsw.Connection) -> set[Slot]:
-    return set(conn.execute("SELECT DISTINCT detector_id, context FROM observations"))
+    return set(conn.execute("SELECT DISTINCT detector_id, context FROM observation_groups"))
 
 
 def slot_rows(conn: apsw.Connection, slot: Slot) -> list[tuple[str, str, int, int]]:
     """(value, file, occurrences, file mtime_ns) for one slot: what learning counts."""
     return conn.execute(
-        "SELECT o.value, o.file_path, count(*), f.mtime_ns FROM observations o "
-        "JOIN files f ON f.path = o.file_path WHERE o.detector_id = ? AND o.context = ? "
-        "GROUP BY o.value, o.file_path",
+        "SELECT g.value, g.file_path, g.occurrences, f.mtime_ns FROM observation_groups g "
+        "JOIN files f ON f.path = g.file_path WHERE g.detector_id = ? AND g.context = ?",
         slot,
     ).fetchall()
 
@@ -59,14 +60,14 @@ def rebuild_locations(
     value: str,
     files: Iterable[str] | None = None,
 ) -> tuple[int, int]:
-    """Re-derive a pattern's locations from observations (all of them, or for `files` only);
-    returns the pattern's (location_count, outlier_count) afterwards."""
+    """Re-derive a pattern's stored locations — its deviations — from the observations (all
+    of them, or for `files` only); returns the pattern's (location_count, outlier_count)."""
     select = (
         "INSERT INTO pattern_locations (pattern_id, file_path, line, column, end_line, "
         "end_column, value, is_outlier, outlier_reason) "
-        "SELECT ?1, file_path, line, column, end_line, end_column, value, value != ?4, "
-        "CASE WHEN value != ?4 THEN 'expected ' || ?4 || ', found ' || value END "
-        "FROM observations WHERE detector_id = ?2 AND context = ?3"
+        "SELECT ?1, file_path, line, column, end_line, end_column, value, 1, "
+        "'expected ' || ?4 || ', found ' || value FROM observation_locations "
+        "WHERE detector_id = ?2 AND context = ?3 AND value != ?4"
     )
     if files is None:
         conn.execute("DELETE FROM pattern_locations WHERE pattern_id = ?", (pattern_id,))
@@ -78,24 +79,27 @@ def rebuild_locations(
                 (pattern_id, path),
             )
             conn.execute(f"{select} AND file_path = ?5", (pattern_id, *slot, value, path))
-    total, outliers = conn.execute(
-        "SELECT count(*), coalesce(sum(is_outlier), 0) FROM pattern_locations WHERE pattern_id = ?",
-        (pattern_id,),
+    (total,) = conn.execute(
+        "SELECT coalesce(sum(occurrences), 0) FROM observation_groups "
+        "WHERE detector_id = ? AND context = ?",
+        slot,
+    ).fetchone()
+    (outliers,) = conn.execute(
+        "SELECT count(*) FROM pattern_locations WHERE pattern_id = ?", (pattern_id,)
     ).fetchone()
     return total, outliers
 
 
 def example_candidates(
-    conn: apsw.Connection, pattern_id: str, *, outliers: bool, limit: int
+    conn: apsw.Connection, slot: Slot, value: str, *, outliers: bool, limit: int
 ) -> list[tuple[str, int, int]]:
-    """(file, line, end_line) of locations spread over as many files as possible."""
+    """(file, line, end_line) of places in `slot` that follow `value` (or, with `outliers`,
+    deviate from it), spread over as many files as possible."""
     return conn.execute(
-        "SELECT file_path, line, end_line FROM ("
-        " SELECT file_path, line, end_line, "
-        " row_number() OVER (PARTITION BY file_path ORDER BY id) AS nth "
-        " FROM pattern_locations WHERE pattern_id = ? AND is_outlier = ?) "
+        "SELECT file_path, line, end_line FROM observation_locations "
+        "WHERE detector_id = ? AND context = ? AND (value = ?) != ? "
         "ORDER BY nth, file_path LIMIT ?",
-        (pattern_id, int(outliers), limit),
+        (*slot, value, int(outliers), limit),
     ).fetchall()
 
 

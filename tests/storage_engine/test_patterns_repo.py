@@ -29,15 +29,32 @@ def row(n: int, **changes: object) -> PatternRow:
 
 
 def add_locations(conn: apsw.Connection, pattern: str, path: str, lines: int, outliers: int = 0):
+    """`lines` observations of the pattern's slot in `path`, the first `outliers` deviating."""
+    detector_id, pattern_id, before, outliers_before = conn.execute(
+        "SELECT detector_id, pattern_id, location_count, outlier_count FROM patterns WHERE id = ?",
+        (pattern,),
+    ).fetchone()
+    value, _, context = pattern_id.rpartition("/")
+    conn.execute(
+        "INSERT OR IGNORE INTO files (path, size, mtime_ns, content_hash) VALUES (?, 0, 0, '')",
+        (path,),
+    )
+    for group_value, spans in (
+        ("other", [[k, 0, k, 0] for k in range(outliers)]),
+        (value, [[k, 0, k, 0] for k in range(outliers, lines)]),
+    ):
+        if spans:
+            conn.execute(
+                "INSERT INTO observation_groups (file_path, detector_id, context, value, "
+                "occurrences, ranges) VALUES (?, ?, ?, ?, ?, ?)",
+                (path, detector_id, context, group_value, len(spans), json.dumps(spans)),
+            )
     conn.executemany(
         "INSERT INTO pattern_locations (pattern_id, file_path, line, end_line, is_outlier, "
-        "outlier_reason) VALUES (?, ?, ?, ?, ?, ?)",
-        [(pattern, path, k, k, int(k < outliers), "differs" if k < outliers else None)
-         for k in range(lines)],
-    )  # fmt: skip
-    repo.set_counts(conn, pattern, *conn.execute(
-        "SELECT count(*), sum(is_outlier) FROM pattern_locations WHERE pattern_id = ?", (pattern,)
-    ).fetchone())  # fmt: skip
+        "outlier_reason) VALUES (?, ?, ?, ?, 1, 'differs')",
+        [(pattern, path, k, k) for k in range(outliers)],
+    )
+    repo.set_counts(conn, pattern, before + lines, outliers_before + outliers)
 
 
 @pytest.fixture
@@ -73,7 +90,7 @@ def test_search_by_every_filter_field(db: DatabaseManager) -> None:
     db.write(lambda c: repo.bulk_create(c, [
         row(1, confidence_score=0.9, confidence_level="high", tags='["api"]'),
         row(2, category="imports", detector_id="imports/order", last_seen="2026-03-01T00:00:00Z"),
-        row(3, confidence_score=0.72, confidence_level="medium"),
+        row(3, confidence_score=0.72, confidence_level="medium", detector_id="naming/class"),
     ]))  # fmt: skip
     db.write(lambda c: add_locations(c, row(3).id, "src/a.py", 4, outliers=1))
 
@@ -108,7 +125,9 @@ def test_decisions_are_recorded_for_rescans(db: DatabaseManager) -> None:
 
 
 def test_aggregations_and_location_stats(db: DatabaseManager) -> None:
-    db.write(lambda c: repo.bulk_create(c, [row(1), row(2, category="imports"), row(3)]))
+    db.write(lambda c: repo.bulk_create(c, [
+        row(1), row(2, category="imports", detector_id="imports/order"), row(3)
+    ]))  # fmt: skip
     db.write(lambda c: add_locations(c, row(1).id, "a.py", 5, outliers=2))
     db.write(lambda c: add_locations(c, row(1).id, "b.py", 3, outliers=1))
     db.write(lambda c: add_locations(c, row(2).id, "c.py", 2, outliers=2))
