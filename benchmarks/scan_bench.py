@@ -74,7 +74,9 @@ def main() -> None:
             noop = time.perf_counter() - started
             # argparse.py in the stdlib; any file of another corpus.
             target = next(root.rglob("argparse.py"), None) or next(root.rglob("*.py"))
-            target.write_text(target.read_text("utf-8") + "\n# touched by the benchmark\n")
+            # A new function: an edit the detectors see, so the rescan re-learns its slots.
+            added = "\n\ndef touched_by_benchmark(value):\n    return value\n"
+            target.write_text(target.read_text("utf-8") + added)
             started = time.perf_counter()
             workspace.scan()
             one_file = time.perf_counter() - started

@@ -5,6 +5,7 @@ Adding a language adds a row here and a folder of query files; nothing else chan
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -69,7 +70,8 @@ _BY_NAME = {lang.name: lang for lang in LANGUAGES}
 
 
 def language_for_path(path: str | PurePath) -> Language | None:
-    return _BY_EXTENSION.get(PurePath(path).suffix.lower())
+    # os.path, not PurePath: the walker asks this for every file of the workspace.
+    return _BY_EXTENSION.get(os.path.splitext(path)[1].lower())
 
 
 def language_named(name: str) -> Language:

@@ -27,17 +27,26 @@ def slots_of(conn: apsw.Connection, path: str) -> set[Slot]:
 def replace_observations(
     conn: apsw.Connection, path: str, groups: Sequence[ObservationGroup]
 ) -> set[Slot]:
-    """Swap a file's observations; returns every slot the old or new set touches."""
-    touched = slots_of(conn, path)
-    conn.execute("DELETE FROM observation_groups WHERE file_path = ?", (path,))
-    if groups:
-        conn.executemany(
-            "INSERT INTO observation_groups (file_path, detector_id, context, value, "
-            "occurrences, ranges) VALUES (?, ?, ?, ?, ?, ?)",
-            ((path, *g) for g in groups),
+    """Swap a file's observations; returns the slots whose observations in it changed, so an
+    edit that moves nothing a detector sees re-learns nothing."""
+    old = {
+        (d, c, v): (n, r)
+        for d, c, v, n, r in conn.execute(
+            "SELECT detector_id, context, value, occurrences, ranges FROM observation_groups "
+            "WHERE file_path = ?",
+            (path,),
         )
-        touched.update((g[0], g[1]) for g in groups)
-    return touched
+    }
+    new = {(d, c, v): (n, r) for d, c, v, n, r in groups}
+    if new == old:
+        return set()
+    conn.execute("DELETE FROM observation_groups WHERE file_path = ?", (path,))
+    conn.executemany(
+        "INSERT INTO observation_groups (file_path, detector_id, context, value, "
+        "occurrences, ranges) VALUES (?, ?, ?, ?, ?, ?)",
+        ((path, *g) for g in groups),
+    )
+    return {key[:2] for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
 
 
 def all_slots(conn: apsw.Connection) -> set[Slot]:
