@@ -36,6 +36,7 @@ from storage.repositories import scans as scan_repo
 from storage.repositories import settings as settings_repo
 from storage.repositories.backups import restore_backup
 from storage.repositories.patterns import ExampleRow, LocationRow, PatternRow
+from storage.retention import schedule_retention
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ class Workspace:
         self.db = db
         self._walker = Walker(root, config)
         self._scan_lock = threading.Lock()
+        self._retention = schedule_retention(db)
 
     @classmethod
     def open(cls, root: Path, *, readers: int | None = None) -> Workspace:
@@ -144,9 +146,11 @@ class Workspace:
     ) -> ScanSummary:
         full = full or not self.config.performance.incrementalAnalysis
         with self._scan_lock:
-            return Scan(
+            summary = Scan(
                 self.db, self.root, self.config, full=full, progress=progress, cancel=cancel
             ).run()
+        self._retention.scan_finished(summary.scan_id)
+        return summary
 
     # ---- checking ----------------------------------------------------------------------
 
@@ -286,13 +290,15 @@ class Workspace:
 
     def restore(self, backup_id: int) -> BackupInfo:
         """Close, swap the backup in, reopen. Returns the safety backup of what was replaced."""
-        self.db.close()
+        self.close()
         try:
             return restore_backup(db_path(self.root), backup_id, keep=self.db.backup_keep)
         finally:
             self.db = DatabaseManager(db_path(self.root), readers=self._readers)
+            self._retention = schedule_retention(self.db)
 
     def close(self) -> None:
+        self._retention.stop()
         self.db.close()
 
     def __enter__(self) -> Workspace:

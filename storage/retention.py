@@ -1,7 +1,7 @@
 """Pruning of the tables that only grow: history, scans, health trends, telemetry.
 
 Pruning is a write, so it runs as a writer work item (`prune` takes the writer connection);
-`RetentionSchedule` submits it on a timer or after every N scans, never from a reader.
+`RetentionSchedule` submits it on a timer or after every N-th scan, never from a reader.
 """
 
 from __future__ import annotations
@@ -80,8 +80,8 @@ def prune(conn: apsw.Connection, policy: RetentionPolicy = RetentionPolicy()) ->
 
 
 class RetentionSchedule:
-    """Submits `prune` to the writer every `interval_s` seconds and after every `every_scans`
-    calls to `scan_finished()`. `stop()` before closing the database."""
+    """Submits `prune` to the writer every `interval_s` seconds and after every `every_scans`-th
+    scan. `stop()` before closing the database."""
 
     def __init__(
         self,
@@ -95,7 +95,6 @@ class RetentionSchedule:
         self._policy = policy
         self._interval_s = interval_s
         self._every_scans = every_scans
-        self._scans = 0
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
         self._stopped = False
@@ -119,10 +118,11 @@ class RetentionSchedule:
         """Queue one pruning pass now; returns the writer's future."""
         return self._db.submit(lambda conn: prune(conn, self._policy), tables=TABLES)
 
-    def scan_finished(self) -> None:
+    def scan_finished(self, scan_id: int) -> None:
+        """Counted by scan id rather than per process, so one-shot `drift scan` runs, which
+        never live to see a timer fire, still prune every N-th time."""
         with self._lock:
-            self._scans += 1
-            if self._every_scans and self._scans % self._every_scans == 0 and not self._stopped:
+            if self._every_scans and scan_id % self._every_scans == 0 and not self._stopped:
                 self.run()
 
     def stop(self) -> None:

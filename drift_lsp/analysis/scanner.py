@@ -81,6 +81,7 @@ class FileResult:
 @dataclass
 class ScanSummary:
     kind: str
+    scan_id: int = 0
     status: str = "completed"
     files_total: int = 0
     files_scanned: int = 0
@@ -288,6 +289,7 @@ class Scan:
     def run(self) -> ScanSummary:
         started = time.perf_counter()
         scan_id = self.db.write(lambda c: scan_repo.start_scan(c, self.summary.kind))
+        self.summary.scan_id = scan_id
         tasks, deleted = self._tasks()
         self.summary.timings["walk_s"] = round(time.perf_counter() - started, 4)
         pending: list[Future[None]] = []

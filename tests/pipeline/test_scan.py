@@ -165,3 +165,21 @@ def test_persisting_a_saved_file_relearns(py_repo: Path) -> None:
         workspace.check_text(extra, extra.read_text(), persist=True)
         workspace.db.flush()
         assert workspace.pattern(FUNCTION_NAMING).outlier_count == 2
+
+
+def test_every_twentieth_scan_prunes_old_history(py_repo: Path) -> None:
+    with scanned(py_repo) as workspace:
+        workspace.db.write(
+            lambda c: c.executemany(
+                "INSERT INTO scan_history (kind, status, started_at) VALUES ('full', "
+                "'completed', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-200 days'))",
+                [()] * 17,
+            )
+        )
+        assert workspace.scan().scan_id == 19
+        workspace.db.flush()
+        old = "SELECT count(*) FROM scan_history WHERE started_at < date('now', '-90 days')"
+        assert workspace.db.read("t", lambda c: c.execute(old).fetchone()[0]) == 17
+        assert workspace.scan().scan_id == 20
+        workspace.db.flush()
+        assert workspace.db.read("t", lambda c: c.execute(old).fetchone()[0]) == 0

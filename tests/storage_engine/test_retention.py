@@ -83,11 +83,11 @@ def test_schedule_prunes_through_the_writer_after_every_n_scans(db: DatabaseMana
     policy = RetentionPolicy.from_mapping({"scan_history": {"max_rows": 2}})
     schedule = schedule_retention(db, policy, interval_s=None, every_scans=3)
     try:
-        schedule.scan_finished()
-        schedule.scan_finished()
+        schedule.scan_finished(4)
+        schedule.scan_finished(5)
         db.flush()
         assert len(scan_ids(db)) == 6
-        schedule.scan_finished()
+        schedule.scan_finished(6)
         db.flush()
         assert scan_ids(db) == [5, 6]
     finally:
