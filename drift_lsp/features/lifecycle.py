@@ -59,7 +59,12 @@ async def add_folders(ls: DriftServer, roots: list[Path]) -> None:
 
 
 async def _open(ls: DriftServer, root: Path) -> None:
-    problem = ls.state.attach(root, await asyncio.to_thread(open_workspace, root))
+    opened = await asyncio.to_thread(open_workspace, root)
+    if root not in ls.state.roots:  # the folder was removed while its database was opening
+        if not isinstance(opened, str):
+            await asyncio.to_thread(opened.close)
+        return
+    problem = ls.state.attach(root, opened)
     if problem:
         ls.show(problem, types.MessageType.Error)
         return
@@ -85,6 +90,9 @@ async def _initial_scan(ls: DriftServer, root: Path) -> None:
 async def did_change_workspace_folders(
     ls: DriftServer, params: types.DidChangeWorkspaceFoldersParams
 ) -> None:
+    # A change can arrive while the start-up folders are still opening; applied before them,
+    # a removal would be undone when they finish.
+    await ls.state.folders_open.wait()
     for folder in params.event.removed:
         root = path_of(folder.uri)
         if root is not None:
