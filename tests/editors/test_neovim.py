@@ -14,9 +14,22 @@ from conftest import python_repo
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("drift_e2e.lua")
-NVIM = shutil.which("nvim")
 
-pytestmark = pytest.mark.skipif(NVIM is None, reason="nvim is not installed (CI installs it)")
+
+def _neovims() -> list[str]:
+    """Every distinct Neovim here: the test extra's (0.11, next to this interpreter) and the
+    system's (older in CI), so the plugin's code paths for both API generations run."""
+    found = [str(Path(sys.executable).with_name("nvim")), shutil.which("nvim")]
+    unique = {os.path.realpath(p): p for p in found if p and os.access(p, os.X_OK)}
+    return sorted(unique.values())
+
+
+def _version(nvim: str) -> str:
+    out = subprocess.run([nvim, "--version"], capture_output=True, text=True, timeout=30).stdout
+    return out.split()[1] if out else "unknown"
+
+
+NEOVIMS = _neovims()
 
 
 def drift(*args: str, cwd: Path) -> None:
@@ -32,8 +45,10 @@ def workspace(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.skipif(not NEOVIMS, reason="no nvim: install the test extra or the system package")
+@pytest.mark.parametrize("nvim", NEOVIMS, ids=_version)
 def test_neovim_shows_diagnostics_hover_examples_and_backs_up(
-    workspace: Path, tmp_path: Path
+    workspace: Path, tmp_path: Path, nvim: str
 ) -> None:
     results_file = tmp_path / "results.json"
     env = {
@@ -47,7 +62,7 @@ def test_neovim_shows_diagnostics_hover_examples_and_backs_up(
         "XDG_STATE_HOME": str(tmp_path / "state"),
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
     }
-    command = [NVIM, "--headless", "--clean", "-n", "-c", f"luafile {SCRIPT}"]
+    command = [nvim, "--headless", "--clean", "-n", "-c", f"luafile {SCRIPT}"]
     # The Lua script bounds every wait itself; this is the backstop so CI never hangs.
     completed = subprocess.run(
         command, cwd=workspace, env=env, capture_output=True, text=True, timeout=240
