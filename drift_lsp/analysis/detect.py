@@ -82,13 +82,12 @@ def analyze(language: Language, data: bytes, rel_path: str) -> Analysis:
     # that doesn't depend on the node is looked up outside it. Columns are bytes here and
     # become characters below, only in files that aren't ASCII.
     add_observation, add_node = observations.append, nodes.append
-    text = source.text
     for name, detectors in plan:
         captured_nodes = captured.get(name)
         if not captured_nodes:
             continue
         for detector in detectors:
-            classify, span_of, symbol_of = detector.classify, detector.span, detector.symbol
+            classify, span_of = detector.classify, detector.span
             detector_id, context = detector.id, detector.context
             for node in captured_nodes:
                 value = classify(node, source)
@@ -97,15 +96,16 @@ def analyze(language: Language, data: bytes, rel_path: str) -> Analysis:
                 span = span_of(node) if span_of else node
                 line, column = span.start_point
                 end_line, end_column = span.end_point
-                symbol = symbol_of(node, source) if symbol_of else text(span)[:80]
                 add_observation(
-                    Observation(
-                        detector_id, context, value, line, column, end_line, end_column, symbol
-                    )
+                    Observation(detector_id, context, value, line, column, end_line, end_column)
                 )
                 add_node(node)
     if not source.is_ascii:
-        observations = [_in_characters(source, o) for o in observations]
+        ascii_line = source.ascii_lines
+        observations = [
+            o if ascii_line[o.line] and ascii_line[o.end_line] else _in_characters(source, o)
+            for o in observations
+        ]
     for detector in PATH_DETECTORS:
         value = detector.classify_path(rel_path)
         if value is not None:
@@ -118,9 +118,7 @@ def _in_characters(source: Source, observation: Observation) -> Observation:
     o = observation
     _, column = source.char_point((o.line, o.column))
     _, end_column = source.char_point((o.end_line, o.end_column))
-    return Observation(
-        o.detector_id, o.context, o.value, o.line, column, o.end_line, end_column, o.symbol
-    )
+    return o._replace(column=column, end_column=end_column)
 
 
 def detect(language: Language, data: bytes, rel_path: str) -> list[Observation]:

@@ -1,6 +1,7 @@
-"""Quick fixes for violations: the node behind an observation handed to its detector's fixer.
+"""Quick fixes for violations: the node behind an observation handed to its detector's fixer,
+and the text the violation message quotes.
 
-Fixes need the syntax tree. A caller that still holds the `Analysis` of the text passes it;
+Both need the syntax tree. A caller that still holds the `Analysis` of the text passes it;
 otherwise the text is analysed again, once, and only when a fixable violation turns up.
 """
 
@@ -40,6 +41,15 @@ class FixFinder:
                 o: n for o, n in zip(analysis.observations, analysis.nodes, strict=True) if n
             }
         return self._nodes.get(observation)
+
+    def subject(self, observation: Observation) -> str:
+        """The code a violation is about (`'fetchRemote'`), for its message; a scan never
+        needs it, so it is not kept on every observation."""
+        node = self._node(observation)
+        if node is None or self._analysis is None:
+            return ""
+        span = DETECTORS[observation.detector_id].span
+        return self._analysis.source.text(span(node) if span else node)[:80]
 
     def fixes(self, observation: Observation, expected: str) -> tuple[QuickFix, ...]:
         fixer = DETECTORS[observation.detector_id].fix

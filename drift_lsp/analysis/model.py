@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 CONTEXTS = (
     "declaration",
@@ -32,9 +32,12 @@ def split_pattern_id(pattern_id: str) -> tuple[str, str]:
     return value, context
 
 
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """One place in a file that does something one particular way."""
+class Observation(NamedTuple):
+    """One place in a file that does something one particular way.
+
+    A tuple rather than a dataclass: a scan makes hundreds of thousands of them, and a
+    frozen dataclass costs several times as much to build.
+    """
 
     detector_id: str
     context: str
@@ -43,7 +46,6 @@ class Observation:
     column: int
     end_line: int
     end_column: int
-    symbol: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,8 +113,9 @@ def observation_groups(
         ranges[o.detector_id, o.context, o.value].append(
             (o.line, o.column, o.end_line, o.end_column)
         )
+    # Sorted: query captures come in match order, which shifts whenever a query changes.
     return tuple(
-        (*key, len(spans), json.dumps(spans, separators=(",", ":")))
+        (*key, len(spans), json.dumps(sorted(spans), separators=(",", ":")))
         for key, spans in ranges.items()
     )
 

@@ -23,6 +23,7 @@ class Source:
     memo: dict[str, Any] = field(default_factory=dict)
     is_ascii: bool = field(init=False)
     _lines: list[bytes] | None = field(init=False, default=None)
+    _ascii_lines: list[bool] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         # Byte columns are character columns in an ASCII file: no conversion needed.
@@ -37,9 +38,17 @@ class Source:
             self._lines = self.data.split(b"\n")
         return self._lines
 
+    @property
+    def ascii_lines(self) -> list[bool]:
+        """Per line, whether its byte columns are its character columns: in a file with a
+        few non-ASCII lines, only those need converting."""
+        if self._ascii_lines is None:
+            self._ascii_lines = [line.isascii() for line in self.lines]
+        return self._ascii_lines
+
     def char_point(self, point: tuple[int, int]) -> tuple[int, int]:
         row, byte_col = point
-        if self.is_ascii:
+        if self.is_ascii or (row < len(self.ascii_lines) and self.ascii_lines[row]):
             return row, byte_col
         line = self.lines[row] if row < len(self.lines) else b""
         return row, len(line[:byte_col].decode("utf-8", "replace"))

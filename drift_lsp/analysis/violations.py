@@ -22,9 +22,9 @@ def _violation_id(file: str, observation: Observation, pattern: ApprovedPattern)
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-def _message(pattern: ApprovedPattern, observation: Observation) -> str:
-    subject = f" '{observation.symbol}'" if observation.symbol else ""
-    return f"{pattern.name}: expected {pattern.value}, found {observation.value}{subject}"
+def _message(pattern: ApprovedPattern, observation: Observation, subject: str) -> str:
+    quoted = f" '{subject}'" if subject else ""
+    return f"{pattern.name}: expected {pattern.value}, found {observation.value}{quoted}"
 
 
 def find_violations(
@@ -57,7 +57,7 @@ def find_violations(
                 id=_violation_id(rel_path, observation, pattern),
                 pattern_id=pattern.id,
                 severity=pattern.severity,
-                message=_message(pattern, observation),
+                message=_message(pattern, observation, fixes.subject(observation)),
                 file=rel_path,
                 line=observation.line,
                 column=observation.column,

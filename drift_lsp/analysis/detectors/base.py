@@ -39,7 +39,6 @@ class Detector:
     classify_path: PathClassifier | None = None
     # The node a classifier reports on is the captured node unless `span` picks another.
     span: Callable[[tree_sitter.Node], tree_sitter.Node] | None = None
-    symbol: Callable[[tree_sitter.Node, Source], str] | None = None
     severity: str = "warning"
     fix: Fixer | None = None
     # Query captures whose nodes this detector classifies. By default its own
