@@ -6,6 +6,10 @@ Default corpus: the running interpreter's standard library, copied into a tempor
 workspace (so .drift/ never lands in it). Prints full_scan_s, parse_only_s,
 scan_vs_parse_ratio (target <= 1.25), noop_rescan_ratio (target <= 0.02),
 one_file_rescan_ms and peak_rss_mb (target <= 200, children included).
+
+Also parse_query_only_s: parse plus one pass of Drift's compiled queries over each tree,
+with no Python classification — the floor of any query-based detector design, so
+scan_vs_parse_query_ratio shows what the Python side of detection and storage add on top.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ import os
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import tree_sitter
 from corpus import STDLIB, copy_corpus
 
+from drift_lsp.analysis.detect import compiled_query
 from drift_lsp.analysis.languages import language_for_path, parse
 from drift_lsp.analysis.scanner import Walker
 from drift_lsp.config import parse_config
@@ -34,13 +41,23 @@ def _parse_file(path: str) -> int:
     return parse(language, data).root_node.child_count if language else 0
 
 
-def parse_only(root: Path, workers: int) -> float:
+def _parse_and_query_file(path: str) -> int:
+    language = language_for_path(path)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if language is None:
+        return 0
+    query = compiled_query(language)
+    return len(tree_sitter.QueryCursor(query).captures(parse(language, data).root_node))
+
+
+def in_pool(root: Path, workers: int, work: Callable[[str], int]) -> float:
     config = parse_config({})
     paths = [str(root / rel) for rel, _ in Walker(root, config)]
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         chunk = max(1, min(32, len(paths) // (workers * 8)))
-        for _ in pool.map(_parse_file, paths, chunksize=chunk):
+        for _ in pool.map(work, paths, chunksize=chunk):
             pass
     return time.perf_counter() - started
 
@@ -64,7 +81,8 @@ def main() -> None:
         (root / "drift.config.json").write_text(
             json.dumps({"performance": {"maxWorkers": args.workers}})
         )
-        floor = parse_only(root, args.workers)
+        floor = in_pool(root, args.workers, _parse_file)
+        query_floor = in_pool(root, args.workers, _parse_and_query_file)
         with Workspace.open(root) as workspace:
             started = time.perf_counter()
             summary = workspace.scan(full=True)
@@ -88,6 +106,8 @@ def main() -> None:
             "full_scan_s": round(full_scan, 3),
             "parse_only_s": round(floor, 3),
             "scan_vs_parse_ratio": round(full_scan / floor, 3),
+            "parse_query_only_s": round(query_floor, 3),
+            "scan_vs_parse_query_ratio": round(full_scan / query_floor, 3),
             "noop_rescan_ratio": round(noop / full_scan, 4),
             "one_file_rescan_ms": round(one_file * 1000, 1),
             "peak_rss_mb": peak_rss_mb(),

@@ -54,6 +54,11 @@ def _query(
     return query, plan
 
 
+def compiled_query(language: Language) -> tree_sitter.Query:
+    """The language's one query, every detector's captures in it, as analysis runs it."""
+    return _query(language)[0]
+
+
 def detectors_for(language: Language) -> tuple[Detector, ...]:
     found = dict.fromkeys(d for _, detectors in _query(language)[1] for d in detectors)
     return tuple(found) + PATH_DETECTORS
