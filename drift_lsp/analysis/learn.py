@@ -6,7 +6,8 @@ has at least `minOccurrences` occurrences, at least 60 % of them, in at least 2 
 Confidence = 0.4·frequency + 0.3·consistency + 0.15·age + 0.15·spread, each in [0, 1]:
 - frequency: the convention's share of the slot's occurrences;
 - consistency: the share of files using the slot that never deviate from the convention;
-- age: how long the conforming files have been as they are (mean mtime), saturating at 90 days;
+- age: how long the conforming files have been as they are (mean time of their last git
+  commit, or mtime outside git), saturating at 90 days;
 - spread: how many files follow it, saturating at 10 files.
 """
 
@@ -62,13 +63,13 @@ def confidence_level(score: float) -> str:
 def learn_convention(
     rows: Iterable[tuple[str, str, int, int]], *, min_occurrences: int, now_ns: int
 ) -> Convention | None:
-    """`rows` are (value, file, occurrences, file mtime_ns) for one slot."""
+    """`rows` are (value, file, occurrences, file age as a time in ns) for one slot."""
     counts: dict[str, int] = defaultdict(int)
     files_of: dict[str, dict[str, int]] = defaultdict(dict)
     values_in: dict[str, set[str]] = defaultdict(set)
-    for value, path, occurrences, mtime_ns in rows:
+    for value, path, occurrences, changed_ns in rows:
         counts[value] += occurrences
-        files_of[value][path] = mtime_ns
+        files_of[value][path] = changed_ns
         values_in[path].add(value)
     if not counts:
         return None
@@ -79,8 +80,8 @@ def learn_convention(
     if counts[value] < min_occurrences or share < MIN_SHARE or len(conforming) < MIN_FILES:
         return None
     consistency = sum(1 for vals in values_in.values() if vals == {value}) / len(values_in)
-    mean_mtime = sum(conforming.values()) / len(conforming)
-    age = min(1.0, max(0.0, (now_ns - mean_mtime) / _NS_PER_DAY / AGE_SATURATION_DAYS))
+    mean_changed = sum(conforming.values()) / len(conforming)
+    age = min(1.0, max(0.0, (now_ns - mean_changed) / _NS_PER_DAY / AGE_SATURATION_DAYS))
     spread = min(1.0, len(conforming) / SPREAD_SATURATION_FILES)
     score = round(0.4 * share + 0.3 * consistency + 0.15 * age + 0.15 * spread, 4)
     return Convention(

@@ -20,6 +20,7 @@ import apsw
 import pathspec
 
 from drift_lsp.analysis.detect import analyze
+from drift_lsp.analysis.history import last_commit_times
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.learn import update_patterns
 from drift_lsp.analysis.model import Observation
@@ -239,7 +240,12 @@ class Scan:
             self._touched |= scan_repo.replace_observations(conn, result.path, result.observations)
             self._changed.add(result.path)
 
-    def _close(self, conn: apsw.Connection, scan_id: int, deleted: set[str]) -> None:
+    def _close(
+        self, conn: apsw.Connection, scan_id: int, deleted: set[str], commits: dict[str, int]
+    ) -> None:
+        file_repo.set_commit_times(
+            conn, ((path, commits[path]) for path in self._changed if path in commits)
+        )
         for path in deleted:
             self._touched |= scan_repo.slots_of(conn, path)
         file_repo.delete(conn, deleted)
@@ -315,7 +321,8 @@ class Scan:
             deleted = set()
         self.summary.files_deleted = len(deleted)
         self.summary.duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        self.db.write(lambda c: self._close(c, scan_id, deleted))
+        commits = last_commit_times(self.root) if tasks else {}
+        self.db.write(lambda c: self._close(c, scan_id, deleted, commits))
         self.summary.timings["total_s"] = round(time.perf_counter() - started, 4)
         return self.summary
 

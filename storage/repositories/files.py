@@ -61,6 +61,11 @@ def delete(conn: apsw.Connection, paths: Iterable[str]) -> None:
     conn.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in paths))
 
 
+def set_commit_times(conn: apsw.Connection, times: Iterable[tuple[str, int]]) -> None:
+    """(path, commit time in ns) of files git knows; the others keep NULL."""
+    conn.executemany("UPDATE files SET committed_at_ns = ?2 WHERE path = ?1", times)
+
+
 def skipped(conn: apsw.Connection) -> list[tuple[str, str, str | None]]:
     return conn.execute(
         "SELECT path, status, error FROM files WHERE status != 'ok' ORDER BY path"

@@ -54,9 +54,12 @@ def all_slots(conn: apsw.Connection) -> set[Slot]:
 
 
 def slot_rows(conn: apsw.Connection, slot: Slot) -> list[tuple[str, str, int, int]]:
-    """(value, file, occurrences, file mtime_ns) for one slot: what learning counts."""
+    """(value, file, occurrences, file age in ns) for one slot: what learning counts. A
+    file's age is its last commit, unless its mtime is older (a file edited since shows its
+    commit: the conventions in it are mostly that old)."""
     return conn.execute(
-        "SELECT g.value, g.file_path, g.occurrences, f.mtime_ns FROM observation_groups g "
+        "SELECT g.value, g.file_path, g.occurrences, "
+        "coalesce(min(f.mtime_ns, f.committed_at_ns), f.mtime_ns) FROM observation_groups g "
         "JOIN files f ON f.path = g.file_path WHERE g.detector_id = ? AND g.context = ?",
         slot,
     ).fetchall()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -183,3 +185,32 @@ def test_every_twentieth_scan_prunes_old_history(py_repo: Path) -> None:
         assert workspace.scan().scan_id == 20
         workspace.db.flush()
         assert workspace.db.read("t", lambda c: c.execute(old).fetchone()[0]) == 0
+
+
+def _commit_all(root: Path, days_ago: int) -> None:
+    when = f"{int(time.time()) - days_ago * 86_400} +0000"
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_COMMITTER_DATE": when,
+    }  # fmt: skip
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "old work"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_a_fresh_clone_takes_age_from_git_not_from_mtimes(py_repo: Path) -> None:
+    _commit_all(py_repo, days_ago=200)
+    for path in py_repo.rglob("*.py"):
+        path.touch()  # as after `git clone`: every file is new on disk
+    with scanned(py_repo) as workspace:
+        pattern = workspace.pattern(FUNCTION_NAMING)
+        assert pattern.confidence_age == 1.0
+        assert pattern.confidence_score == pytest.approx(0.8056)
+
+
+def test_outside_git_age_comes_from_mtimes(py_repo: Path) -> None:
+    for path in py_repo.rglob("*.py"):
+        path.touch()
+    with scanned(py_repo) as workspace:
+        assert workspace.pattern(FUNCTION_NAMING).confidence_age == 0.0
