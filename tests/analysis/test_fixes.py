@@ -197,6 +197,8 @@ def test_let_that_is_assigned_in_its_scope_is_not_a_const_candidate(text: str) -
     [
         ("a.py", "def f():\n    'Doc.'\n", ("style/quotes", "unknown", "double")),
         ("a.jsx", 'const a = <div className="x" />;\n', ("style/quotes", "unknown", "single")),
+        ("a.tsx", 'const a = <div className="x" />;\n', ("style/quotes", "unknown", "single")),
+        ("a.js", '"use strict";\n', ("style/quotes", "unknown", "single")),
         ("a.js", "if (a == null) {}\n", ("style/equality", "conditional", "strict")),
         ("a.py", "if X:\n    fooBar = 1\n", ("naming/variable", "assignment", "snake_case")),
     ],

@@ -33,10 +33,17 @@ def _split_string(text: str) -> tuple[str, str, str] | None:
     return prefix, rest[0], body
 
 
-# Docstrings and directives (`"use strict"`) are statements of their own, and JSX
-# attributes follow HTML: none of them is the code's string-quote choice.
-_NOT_QUOTE_STYLE = frozenset({"expression_statement", "jsx_attribute"})
 _QUOTE_OR_NEWLINE = re.compile(rb"['\"\n]")
+
+
+def _not_quote_style(source: Source) -> set[int]:
+    """Start bytes of the strings the queries mark as no quote choice: docstrings,
+    directives (`"use strict"`), JSX attribute values."""
+    found = source.memo.get("not_quote_style")
+    if found is None:
+        found = {n.start_byte for n in source.captures.get("_not_quote_style", ())}
+        source.memo["not_quote_style"] = found
+    return found
 
 
 def _quotes(node: tree_sitter.Node, source: Source) -> str | None:
@@ -54,7 +61,7 @@ def _quotes(node: tree_sitter.Node, source: Source) -> str | None:
         end - opening < 2
         or data.startswith(quote * 3, opening)
         or _QUOTE_OR_NEWLINE.search(data, opening + 1, end - 1)
-        or node.parent.type in _NOT_QUOTE_STYLE
+        or start in _not_quote_style(source)
     ):
         return None
     return value

@@ -1,4 +1,7 @@
 (string) @style.quotes
+; A string that is a statement of its own (a docstring, "use strict") isn't the code's quote
+; choice. Captured rather than checked with node.parent, which walks down from the root.
+(expression_statement (string) @_not_quote_style)
 (lexical_declaration) @style.declaration
 (variable_declaration) @style.declaration
 (binary_expression operator: ["==" "!=" "===" "!=="] @style.equality)

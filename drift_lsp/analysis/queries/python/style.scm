@@ -1,2 +1,5 @@
 (string) @style.quotes
+; A string that is a statement of its own (a docstring, "use strict") isn't the code's quote
+; choice. Captured rather than checked with node.parent, which walks down from the root.
+(expression_statement (string) @_not_quote_style)
 (comment) @style.todo
