@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -42,6 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("drift: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `drift patterns | head`: the reader left. Point stdout at /dev/null so the
+        # interpreter's final flush doesn't raise again, and exit as a shell expects.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":
