@@ -48,6 +48,12 @@ def seed_patterns(conn: apsw.Connection) -> None:
         "INSERT INTO files (path, size, mtime_ns, content_hash) VALUES (?, 1, 1, 'h')",
         [(f"src/f{n}.py",) for n in range(FILES)],
     )
+    # What a scan stores per file and value; the patterns-for-a-file read goes through it.
+    conn.executemany(
+        "INSERT INTO observation_groups (file_path, detector_id, context, value, occurrences, "
+        "ranges) VALUES (?, 'naming/function', 'declaration', ?, 2, '[[1,4,1,9],[5,4,5,9]]')",
+        [(f"src/f{f}.py", f"v{n}") for f in range(FILES) for n in range(0, PATTERNS, 10)],
+    )
 
 
 def location_rows(start: int, count: int, total: int) -> list[tuple]:
@@ -81,7 +87,7 @@ def raw_rows_per_s(path: Path, total: int) -> float:
 
 
 def writer_rows_per_s(db: DatabaseManager, total: int, per_submit: int) -> float:
-    db.write(seed_patterns, tables=("patterns", "files"))
+    db.write(seed_patterns, tables=("patterns", "files", "observation_groups"))
     chunks = [location_rows(start, per_submit, total) for start in range(0, total, per_submit)]
     mine = [chunks[p::PRODUCERS] for p in range(PRODUCERS)]
 
@@ -132,7 +138,7 @@ def read_us(db: DatabaseManager, rounds: int, *, cached: bool) -> float:
 
         started = time.perf_counter()
         if cached:
-            db.cached("patterns_for_file", path, ("patterns", "pattern_locations"), query)
+            db.cached("patterns_for_file", path, ("patterns", "observation_groups"), query)
         else:
             db.read("patterns_for_file", query)
         samples.append((time.perf_counter() - started) * 1e6)
