@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from storage.retention import RetentionPolicy
+
 CONFIG_FILE = "drift.config.json"
 SEVERITIES = ("error", "warning", "info", "hint")
 _ENV = {
@@ -55,6 +57,8 @@ class DriftConfig:
     ci: CiConfig = field(default_factory=CiConfig)
     learning: LearningConfig = field(default_factory=LearningConfig)
     performance: PerformanceConfig = field(default_factory=PerformanceConfig)
+    # Per history table, e.g. {"scan_history": {"max_age_days": 30, "max_rows": 100}}.
+    retention: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,6 +97,31 @@ def _check_scalar(key: str, kind: Any, value: Any) -> Any:
     return value
 
 
+def _severities(key: str, raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{key}: expected an object mapping names to a severity")
+    for sub, level in raw.items():
+        if level not in SEVERITIES:
+            raise ConfigError(
+                f"{key}.{sub}: expected one of {', '.join(SEVERITIES)}, got {level!r}"
+            )
+    return dict(raw)
+
+
+def _retention(key: str, raw: Any) -> dict[str, dict[str, float]]:
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise ConfigError(f"{key}: expected an object of tables, each an object of limits")
+    try:
+        RetentionPolicy.from_mapping(raw)
+    except ValueError as exc:  # its messages name the table and key already
+        raise ConfigError(str(exc)) from exc
+    return {table: dict(limits) for table, limits in raw.items()}
+
+
+# Validators of the settings that are objects of user-chosen keys.
+_MAPPINGS = {"severity": _severities, "retention": _retention}
+
+
 def _build(model: type, data: Any, prefix: str) -> Any:
     if not isinstance(data, dict):
         raise ConfigError(f"{prefix or 'drift.config.json'}: expected an object")
@@ -114,14 +143,7 @@ def _build(model: type, data: Any, prefix: str) -> Any:
                 raise ConfigError(f"{key}: expected a list of strings")
             values[name] = list(raw)
         elif getattr(kind, "__origin__", None) is dict:
-            if not isinstance(raw, dict):
-                raise ConfigError(f"{key}: expected an object mapping names to a severity")
-            for sub, level in raw.items():
-                if level not in SEVERITIES:
-                    raise ConfigError(
-                        f"{key}.{sub}: expected one of {', '.join(SEVERITIES)}, got {level!r}"
-                    )
-            values[name] = dict(raw)
+            values[name] = _MAPPINGS[key](key, raw)
         else:
             values[name] = _check_scalar(key, kind, raw)
     return model(**values)

@@ -36,7 +36,7 @@ from storage.repositories import scans as scan_repo
 from storage.repositories import settings as settings_repo
 from storage.repositories.backups import restore_backup
 from storage.repositories.patterns import ExampleRow, LocationRow, PatternRow
-from storage.retention import schedule_retention
+from storage.retention import RetentionPolicy, RetentionSchedule, schedule_retention
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class Workspace:
         self.db = db
         self._walker = Walker(root, config)
         self._scan_lock = threading.Lock()
-        self._retention = schedule_retention(db)
+        self._retention = self._schedule_retention()
 
     @classmethod
     def open(cls, root: Path, *, readers: int | None = None) -> Workspace:
@@ -113,6 +113,9 @@ class Workspace:
         workspace._mirror_config()
         return workspace
 
+    def _schedule_retention(self) -> RetentionSchedule:
+        return schedule_retention(self.db, RetentionPolicy.from_mapping(self.config.retention))
+
     def _mirror_config(self) -> None:
         values = self.config.to_json()
         self.db.submit(lambda c: settings_repo.replace(c, values), tables=("config",))
@@ -122,6 +125,8 @@ class Workspace:
         config = load_config(self.root)
         self.config = config
         self._walker = Walker(self.root, config)
+        self._retention.stop()
+        self._retention = self._schedule_retention()
         self._mirror_config()
         return config
 
@@ -295,7 +300,7 @@ class Workspace:
             return restore_backup(db_path(self.root), backup_id, keep=self.db.backup_keep)
         finally:
             self.db = DatabaseManager(db_path(self.root), readers=self._readers)
-            self._retention = schedule_retention(self.db)
+            self._retention = self._schedule_retention()
 
     def close(self) -> None:
         self._retention.stop()

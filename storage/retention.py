@@ -49,8 +49,10 @@ class RetentionPolicy:
             for key, value in overrides.items():
                 if key not in ("max_age_days", "max_rows"):
                     raise ValueError(f"retention.{table}: unknown key {key!r}")
-                if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-                    raise ValueError(f"retention.{table}.{key}: expected a number >= 0")
+                kind = int if key == "max_rows" else int | float
+                if not isinstance(value, kind) or isinstance(value, bool) or value < 0:
+                    expected = "an integer" if key == "max_rows" else "a number"
+                    raise ValueError(f"retention.{table}.{key}: expected {expected} >= 0")
             policy = replace(policy, **{table: replace(rule, **overrides)})
         return policy
 

@@ -158,3 +158,24 @@ def test_output_into_a_closed_pipe_is_not_a_traceback(repo: Path) -> None:
         os.close(write_end)
     assert "Traceback" not in completed.stderr
     assert completed.returncode == 141
+
+
+@pytest.mark.parametrize(
+    ("retention", "named"),
+    [
+        ({"scans": {"max_rows": 1}}, "unknown table 'scans'"),
+        (
+            {"scan_history": {"max_rows": 2.5}},
+            "retention.scan_history.max_rows: expected an integer",
+        ),
+        ({"scan_history": {"keep": 1}}, "retention.scan_history: unknown key 'keep'"),
+        ({"scan_history": 5}, "retention: expected an object of tables"),
+    ],
+)
+def test_invalid_retention_settings_name_the_key(
+    py_repo: Path, capsys, retention: dict, named: str
+) -> None:
+    (py_repo / "drift.config.json").write_text(json.dumps({"retention": retention}))
+    with pytest.raises(SystemExit):
+        drift(py_repo, "scan")
+    assert named in capsys.readouterr().err

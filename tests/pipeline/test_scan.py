@@ -214,3 +214,12 @@ def test_outside_git_age_comes_from_mtimes(py_repo: Path) -> None:
         path.touch()
     with scanned(py_repo) as workspace:
         assert workspace.pattern(FUNCTION_NAMING).confidence_age == 0.0
+
+
+def test_retention_limits_come_from_the_config(py_repo: Path) -> None:
+    with scanned(py_repo, retention={"scan_history": {"max_rows": 3}}) as workspace:
+        while workspace.scan().scan_id < 20:
+            pass
+        workspace.db.flush()
+        count = "SELECT count(*) FROM scan_history"
+        assert workspace.db.read("t", lambda c: c.execute(count).fetchone()[0]) == 3
