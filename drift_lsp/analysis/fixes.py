@@ -2,7 +2,7 @@
 and the text the violation message quotes.
 
 Both need the syntax tree. A caller that still holds the `Analysis` of the text passes it;
-otherwise the text is analysed again, once, and only when a fixable violation turns up.
+otherwise the text is analysed again, once, when the first violation turns up.
 """
 
 from __future__ import annotations
