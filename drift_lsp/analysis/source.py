@@ -29,6 +29,15 @@ class Source:
         # Byte columns are character columns in an ASCII file: no conversion needed.
         self.is_ascii = self.data.isascii()
 
+    def capture_starts(self, name: str) -> set[int]:
+        """Start bytes of the nodes captured as `name`: a classifier asks whether its node
+        was also captured there (a method, a docstring statement) instead of walking the
+        tree, where every step up (`node.parent`) descends again from the root."""
+        starts = self.memo.get(name)
+        if starts is None:
+            starts = self.memo[name] = {node.start_byte for node in self.captures.get(name, ())}
+        return starts
+
     def text(self, node: tree_sitter.Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 

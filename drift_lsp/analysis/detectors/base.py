@@ -53,15 +53,3 @@ class Detector:
     def __post_init__(self) -> None:
         if not self.captures and self.classify is not None:
             object.__setattr__(self, "captures", (self.id.replace("/", "."),))
-
-
-def first_statement_string(body: tree_sitter.Node | None) -> bool:
-    """Whether a Python block opens with a string literal (a docstring)."""
-    if body is None or body.named_child_count == 0:
-        return False
-    first = body.named_children[0]
-    return (
-        first.type == "expression_statement"
-        and first.named_child_count > 0
-        and first.named_children[0].type in ("string", "concatenated_string")
-    )

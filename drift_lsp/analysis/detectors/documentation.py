@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tree_sitter
 
-from drift_lsp.analysis.detectors.base import Detector, first_statement_string
+from drift_lsp.analysis.detectors.base import Detector
 from drift_lsp.analysis.source import Source
 
 
@@ -25,11 +25,11 @@ def _jsdoc_before(declaration: tree_sitter.Node, source: Source) -> bool:
 def _docstring(node: tree_sitter.Node, source: Source) -> str | None:
     if not is_public(source.text(node)):
         return None
-    declaration = node.parent
     if source.language.name == "python":
-        present = first_statement_string(declaration.child_by_field_name("body"))
+        # The query marks the names of definitions that open with a string.
+        present = node.start_byte in source.capture_starts("_docstring")
     else:
-        present = _jsdoc_before(declaration, source)
+        present = _jsdoc_before(node.parent, source)
     return "present" if present else "missing"
 
 

@@ -14,14 +14,6 @@ from drift_lsp.analysis.source import Source
 _SELF = frozenset({"self", "cls"})
 
 
-def _is_python_method(name: tree_sitter.Node) -> bool:
-    """Whether a Python `def`'s name belongs to a method (a def directly in a class body)."""
-    holder = name.parent.parent
-    if holder.type == "decorated_definition":
-        holder = holder.parent
-    return holder.type == "block" and holder.parent.type == "class_definition"
-
-
 def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
     if not shows_style(source.data, node.start_byte, node.end_byte):
         return None
@@ -31,20 +23,20 @@ def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
     return naming_style(name)
 
 
+def _is_python_method(node: tree_sitter.Node, source: Source) -> bool:
+    return node.start_byte in source.capture_starts("_method")
+
+
 def _function(node: tree_sitter.Node, source: Source) -> str | None:
-    style = _name_style(node, source)
-    if style is None or (node.parent.type == "function_definition" and _is_python_method(node)):
-        return None
-    return style
+    return None if _is_python_method(node, source) else _name_style(node, source)
 
 
 def _method(node: tree_sitter.Node, source: Source) -> str | None:
-    style = _name_style(node, source)
-    if style is None:
+    # Only Python marks its methods: in JavaScript this sees `@method.name` and, as
+    # before the marker existed, function declarations' `@function.name`.
+    if source.language.name == "python" and not _is_python_method(node, source):
         return None
-    if node.parent.type == "function_definition":
-        return style if _is_python_method(node) else None
-    return None if source.text(node) == "constructor" else style
+    return _name_style(node, source)
 
 
 def _variable(node: tree_sitter.Node, source: Source) -> str | None:
@@ -104,6 +96,7 @@ DETECTORS = (
         "Method naming",
         "How methods of classes are named.",
         "declaration",
+        # `constructor` needs no exception: a single lowercase word shows no style.
         classify=_method,
         captures=("function.name", "method.name"),
     ),
