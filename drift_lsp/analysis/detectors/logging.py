@@ -38,14 +38,23 @@ _MODULE_LOGGER = """
 """
 
 
+def _callee(node: tree_sitter.Node) -> tree_sitter.Node:
+    """What a captured call calls: `x.info` for the method name `info`; `print` itself."""
+    parent = node.parent
+    return node if parent.type == "call" else parent
+
+
 def _output(node: tree_sitter.Node, source: Source) -> str | None:
-    if node.type == "identifier":
+    callee = _callee(node)
+    if callee is node:
         return "print"
     if source.language.name == "python":
         return (
-            "logging" if _PY_LOG_CALL.match(source.data, node.start_byte, node.end_byte) else None
+            "logging"
+            if _PY_LOG_CALL.match(source.data, callee.start_byte, callee.end_byte)
+            else None
         )
-    match = _JS_OUTPUT_CALL.match(source.data, node.start_byte, node.end_byte)
+    match = _JS_OUTPUT_CALL.match(source.data, callee.start_byte, callee.end_byte)
     if match is None:
         return None
     return "console" if match.group(1) == b"console" else "logger"
@@ -62,9 +71,10 @@ def _first_argument(call_function: tree_sitter.Node) -> tree_sitter.Node | None:
 
 
 def _format(node: tree_sitter.Node, source: Source) -> str | None:
-    if not _PY_LOG_CALL.match(source.data, node.start_byte, node.end_byte):
+    callee = node.parent
+    if not _PY_LOG_CALL.match(source.data, callee.start_byte, callee.end_byte):
         return None
-    first = _first_argument(node)
+    first = _first_argument(callee)
     if first is None:
         return None
     if first.type == "string":
@@ -83,9 +93,10 @@ def _format(node: tree_sitter.Node, source: Source) -> str | None:
 
 
 def _logger_name(node: tree_sitter.Node, source: Source) -> str | None:
-    if not source.data.endswith(b".getLogger", node.start_byte, node.end_byte):
+    callee = node.parent
+    if not source.data.endswith(b".getLogger", callee.start_byte, callee.end_byte):
         return None
-    arguments = _arguments(node)
+    arguments = _arguments(callee)
     if arguments is None:
         return None
     inside = source.text(arguments)[1:-1].strip()
@@ -97,11 +108,13 @@ def _logger_name(node: tree_sitter.Node, source: Source) -> str | None:
 
 
 def _span_first_argument(node: tree_sitter.Node) -> tree_sitter.Node:
-    return _first_argument(node) or node
+    callee = node.parent
+    return _first_argument(callee) or callee
 
 
 def _span_arguments(node: tree_sitter.Node) -> tree_sitter.Node:
-    return _arguments(node) or node
+    callee = node.parent
+    return _arguments(callee) or callee
 
 
 def _print_arguments(call: tree_sitter.Node, source: Source) -> str | None:
@@ -202,8 +215,9 @@ DETECTORS = (
         "Whether diagnostics go through a logger or straight to print/console.",
         "call",
         classify=_output,
+        span=_callee,
         fix=_fix_output,
-        captures=("logging.call", "logging.print"),
+        captures=("logging.method", "logging.print"),
     ),
     Detector(
         "logging/format",
@@ -213,7 +227,7 @@ DETECTORS = (
         "call",
         classify=_format,
         span=_span_first_argument,
-        captures=("logging.call",),
+        captures=("logging.method",),
         languages=("python",),
     ),
     Detector(
@@ -224,6 +238,6 @@ DETECTORS = (
         "call",
         classify=_logger_name,
         span=_span_arguments,
-        captures=("logging.call",),
+        captures=("logging.method",),
     ),
 )
