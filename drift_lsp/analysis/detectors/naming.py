@@ -32,11 +32,13 @@ def _function(node: tree_sitter.Node, source: Source) -> str | None:
 
 
 def _method(node: tree_sitter.Node, source: Source) -> str | None:
-    # Only Python marks its methods: in JavaScript this sees `@method.name` and, as
-    # before the marker existed, function declarations' `@function.name`.
-    if source.language.name == "python" and not _is_python_method(node, source):
-        return None
-    return _name_style(node, source)
+    # Python methods are marked by the query; in JavaScript and TypeScript a method's name
+    # is a property_identifier, a function declaration's (also `@function.name`) is not.
+    if source.language.name == "python":
+        is_method = _is_python_method(node, source)
+    else:
+        is_method = node.type == "property_identifier"
+    return _name_style(node, source) if is_method else None
 
 
 def _variable(node: tree_sitter.Node, source: Source) -> str | None:
