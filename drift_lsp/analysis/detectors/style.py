@@ -36,16 +36,6 @@ def _split_string(text: str) -> tuple[str, str, str] | None:
 _QUOTE_OR_NEWLINE = re.compile(rb"['\"\n]")
 
 
-def _not_quote_style(source: Source) -> set[int]:
-    """Start bytes of the strings the queries mark as no quote choice: docstrings,
-    directives (`"use strict"`), JSX attribute values."""
-    found = source.memo.get("not_quote_style")
-    if found is None:
-        found = {n.start_byte for n in source.captures.get("_not_quote_style", ())}
-        source.memo["not_quote_style"] = found
-    return found
-
-
 def _quotes(node: tree_sitter.Node, source: Source) -> str | None:
     # The same test as `_split_string`, on the bytes: it runs on every string in a scan.
     data, start, end = source.data, node.start_byte, node.end_byte
@@ -61,7 +51,9 @@ def _quotes(node: tree_sitter.Node, source: Source) -> str | None:
         end - opening < 2
         or data.startswith(quote * 3, opening)
         or _QUOTE_OR_NEWLINE.search(data, opening + 1, end - 1)
-        or start in _not_quote_style(source)
+        # Docstrings, directives (`"use strict"`) and JSX attribute values: not the code's
+        # quote choice; the queries capture them as `_not_quote_style`.
+        or start in source.capture_starts("_not_quote_style")
     ):
         return None
     return value
