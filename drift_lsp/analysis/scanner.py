@@ -321,7 +321,8 @@ class Scan:
             deleted = set()
         self.summary.files_deleted = len(deleted)
         self.summary.duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        commits = last_commit_times(self.root) if tasks else {}
+        # Only files whose content changed get a commit time: a touch alone needs no git.
+        commits = last_commit_times(self.root) if self.summary.files_scanned else {}
         self.db.write(lambda c: self._close(c, scan_id, deleted, commits))
         self.summary.timings["total_s"] = round(time.perf_counter() - started, 4)
         return self.summary
