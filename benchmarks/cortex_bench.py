@@ -12,7 +12,6 @@ vec0 table. Exactness is checked against a float64 full sort.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -23,6 +22,8 @@ import apsw
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from report import print_result
 
 from storage.cortex import Cortex, load_sqlite_vec
 from storage.repositories import cortex as repo
@@ -152,11 +153,7 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=20)
     args = parser.parse_args()
     result = run(args.memories, args.queries)
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        for key, value in result.items():
-            print(f"{key}: {value}")
+    print_result(result, args.json)
     exact = (
         result["sqlite_vec"]["exact_recall"] == 1.0 and result["in_memory"]["exact_recall"] == 1.0
     )

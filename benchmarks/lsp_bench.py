@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus import STDLIB, copy_corpus
+from report import print_result
 
 from drift_lsp.workspace import Workspace
 from storage.repositories.patterns import PatternFilter
@@ -199,11 +200,7 @@ def main() -> None:
             approve_function_naming(workspace)
         result = asyncio.run(measure(root, module, args.saves, args.hovers))
 
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        for key, value in result.items():
-            print(f"{key:32} {value}")
+    print_result(result, args.json)
 
 
 if __name__ == "__main__":

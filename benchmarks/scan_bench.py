@@ -27,6 +27,7 @@ from pathlib import Path
 
 import tree_sitter
 from corpus import STDLIB, copy_corpus
+from report import print_result
 
 from drift_lsp.analysis.detect import compiled_query
 from drift_lsp.analysis.languages import language_for_path, parse
@@ -122,11 +123,7 @@ def main() -> None:
             "one_file_rescan_ms": round(one_file * 1000, 1),
             "peak_rss_mb": peak_rss_mb(),
         }
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        for key, value in result.items():
-            print(f"{key:>22}: {value}")
+    print_result(result, args.json)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ cached_read_us / uncached_read_us: patterns-for-a-file through db.cached / db.re
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import threading
@@ -20,6 +19,7 @@ import time
 from pathlib import Path
 
 import apsw
+from report import print_result
 
 from storage.database import DatabaseManager
 from storage.migrate import migrate
@@ -183,11 +183,7 @@ def main() -> None:
         "writer_batches": writer_stats["batches"],
         "writer_batch_size_p50": writer_stats["batch_size_p50"],
     }
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>24}: {value}")
+    print_result(result, args.json)
 
 
 if __name__ == "__main__":
