@@ -11,7 +11,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from drift_lsp.analysis.history import last_commit_times
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.learn import update_patterns
 from drift_lsp.analysis.model import Observation
+from drift_lsp.analysis.pool import detection_pool
 from drift_lsp.config import DriftConfig
 from storage.database import DatabaseManager
 from storage.repositories import files as file_repo
@@ -285,7 +286,7 @@ class Scan:
         if workers == 1 or len(tasks) < _POOL_MIN_FILES:
             yield from map(analyze_file, tasks)
             return
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with detection_pool(workers) as pool:
             chunk = max(1, min(32, len(tasks) // (workers * 8)))
             results = pool.map(analyze_file, tasks, chunksize=chunk)
             try:

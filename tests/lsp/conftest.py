@@ -71,12 +71,15 @@ async def wait_until(condition: Callable[[], bool], seconds: float = 30.0) -> No
 
 
 async def diagnostics(
-    client: LanguageClient, uri: str, expect: Callable[[list], bool] = lambda d: True
+    client: LanguageClient,
+    uri: str,
+    expect: Callable[[list], bool] = lambda d: True,
+    seconds: float = 10.0,
 ) -> list[types.Diagnostic]:
     """The document's Drift diagnostics as the client would see them: pulled for a client
     that supports pull, pushed otherwise (and never both)."""
     if uses_pull(client):
-        for _ in range(200):
+        for _ in range(int(seconds / 0.05)):
             report = await client.text_document_diagnostic_async(
                 types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri))
             )
@@ -86,7 +89,9 @@ async def diagnostics(
                 return items
             await asyncio.sleep(0.05)
         raise AssertionError(f"pulled diagnostics never matched: {items}")
-    await wait_until(lambda: uri in client.diagnostics and expect(list(client.diagnostics[uri])))
+    await wait_until(
+        lambda: uri in client.diagnostics and expect(list(client.diagnostics[uri])), seconds
+    )
     return list(client.diagnostics[uri])
 
 
