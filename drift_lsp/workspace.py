@@ -12,14 +12,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from drift_lsp.analysis.detect import analyze
+from drift_lsp.analysis.detect import Analysis, analyze
 from drift_lsp.analysis.languages import language_for_path
-from drift_lsp.analysis.learn import update_patterns
 from drift_lsp.analysis.model import ApprovedPattern, Violation
 from drift_lsp.analysis.scanner import (
-    Progress,
-    Scan,
-    ScanSummary,
+    FileResult,
     Walker,
     classify_bytes,
     content_hash,
@@ -27,9 +24,14 @@ from drift_lsp.analysis.scanner import (
 )
 from drift_lsp.analysis.violations import find_violations
 from drift_lsp.config import DriftConfig, load_config
+from drift_lsp.indexing.apply import apply_results
+from drift_lsp.indexing.examples import refresh_examples
+from drift_lsp.indexing.learning import Learned, relearn
+from drift_lsp.indexing.scan import Progress, Scan, ScanSummary
 from storage import backup as backup_store
 from storage.backup import BackupInfo
 from storage.database import DatabaseManager
+from storage.errors import StorageError
 from storage.repositories import files as file_repo
 from storage.repositories import patterns as pattern_repo
 from storage.repositories import scans as scan_repo
@@ -43,6 +45,12 @@ log = logging.getLogger(__name__)
 DRIFT_DIR = ".drift"
 DB_FILE = "drift.db"
 _PATTERN_TABLES = ("patterns", "pattern_variants")
+
+
+@dataclasses.dataclass(frozen=True)
+class Saved:
+    violations: list[Violation]
+    learned: Learned
 
 
 @dataclasses.dataclass(frozen=True)
@@ -180,48 +188,78 @@ class Workspace:
             for row in rows
         ]
 
-    def check_text(self, path: Path, text: str, *, persist: bool = True) -> list[Violation]:
-        """Violations of approved patterns in `text`; with `persist`, the file's observations
-        go to the writer (when `text` is what is on disk) without waiting for it."""
+    def _analyse(self, path: Path, text: str) -> tuple[str, Analysis, bytes] | None:
         rel = self.relative(path)
         language = language_for_path(path)
         if rel is None or language is None:
-            return []
+            return None
         data = text.encode("utf-8", "surrogatepass")
         status, problem = classify_bytes(rel, data, self.config.performance.maxFileSize)
         if status != "ok":
             log.info("not checking %s: %s", rel, problem)
-            return []
+            return None
         try:
-            analysis = analyze(language, data, rel)
+            return rel, analyze(language, data, rel), data
         except Exception:
             log.exception("analysis of %s failed", rel)
-            return []
-        if persist:
-            self._persist(path, rel, language.name, data, analysis.observations)
+            return None
+
+    def _violations(self, rel: str, text: str, analysis: Analysis) -> list[Violation]:
         approved = self.approved_patterns(rel)
         return find_violations(rel, text, analysis.observations, approved, analysis=analysis)
 
-    def _persist(self, path: Path, rel: str, language: str, data: bytes, observations) -> None:
+    def check_text(self, path: Path, text: str) -> list[Violation]:
+        """Violations of approved patterns in `text`; nothing is stored."""
+        analysed = self._analyse(path, text)
+        return [] if analysed is None else self._violations(analysed[0], text, analysed[1])
+
+    def save_text(self, path: Path, text: str) -> Saved:
+        """A saved file: store its observations and re-learn what they touched (when `text`
+        is what is on disk), then find its violations against the patterns as of that
+        commit, so a save that changes a convention is checked against the new one."""
+        analysed = self._analyse(path, text)
+        if analysed is None:
+            return Saved([], Learned())
+        rel, analysis, data = analysed
+        learned = self._store(path, rel, analysis, data)
+        violations = self._violations(rel, text, analysis)
+        if learned.rebuilt:
+            # Examples only serve hover: nobody waits for them.
+            future = refresh_examples(self.db, self.root, learned.rebuilt)
+            if future is not None:
+                future.add_done_callback(_log_failure)
+        return Saved(violations, learned)
+
+    def _store(self, path: Path, rel: str, analysis: Analysis, data: bytes) -> Learned:
         try:
             stat = path.stat()
         except OSError:
-            return
+            return Learned()
         if stat.st_size != len(data):
-            return  # an unsaved buffer: the database describes files as they are on disk
+            return Learned()  # an unsaved buffer: the database describes files as on disk
         digest = content_hash(data)
-        groups = observation_groups(observations)
+        result = FileResult(
+            rel,
+            stat.st_size,
+            stat.st_mtime_ns,
+            digest,
+            analysis.source.language.name,
+            observations=observation_groups(analysis.observations),
+        )
         learning = self.config.learning
 
-        def write(conn) -> None:
+        def write(conn) -> Learned:
             if file_repo.content_hash(conn, rel) == digest:
                 file_repo.touch(conn, rel, stat.st_size, stat.st_mtime_ns)
-                return
-            file_repo.upsert(conn, rel, stat.st_size, stat.st_mtime_ns, digest, language)
-            touched = scan_repo.replace_observations(conn, rel, groups)
-            update_patterns(conn, self.root, touched, {rel}, learning)
+                return Learned()
+            touched = apply_results(conn, [result])
+            return relearn(conn, touched, learning)
 
-        self.db.submit(write, tables=None).add_done_callback(_log_failure)
+        try:
+            return self.db.write(write, tables=None)
+        except StorageError as exc:
+            log.warning("could not save the analysis of %s: %s", rel, exc)
+            return Learned()
 
     # ---- patterns ----------------------------------------------------------------------
 
@@ -320,7 +358,7 @@ def _fence(path: str) -> str:
 
 def _log_failure(future) -> None:
     if future.exception() is not None:
-        log.warning("could not save analysis: %s", future.exception())
+        log.warning("could not store examples: %s", future.exception())
 
 
 def find_root(start: Path) -> Path:

@@ -13,21 +13,9 @@ Confidence = 0.4·frequency + 0.3·consistency + 0.15·age + 0.15·spread, each 
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
-
-import apsw
-
-from drift_lsp.analysis.detectors.registry import DETECTORS
-from drift_lsp.analysis.examples import refresh_examples
-from drift_lsp.analysis.model import make_pattern_id, pattern_key
-from drift_lsp.config import LearningConfig
-from storage.repositories import patterns as pattern_repo
-from storage.repositories import scans as scan_repo
 
 MIN_SHARE = 0.60
 MIN_FILES = 2
@@ -96,108 +84,3 @@ def learn_convention(
         score=score,
         level=confidence_level(score),
     )
-
-
-@dataclass
-class RelearnResult:
-    created: int = 0
-    changed_patterns: set[str] | None = None
-
-
-def _status(decision: str | None, old: pattern_repo.PatternRow | None, score: float, auto: float):
-    if decision is not None:
-        return decision
-    if old is not None and old.status != "discovered":
-        return old.status
-    return "approved" if score >= auto else "discovered"
-
-
-def relearn(
-    conn: apsw.Connection,
-    slots: Iterable[scan_repo.Slot],
-    changed_files: set[str],
-    *,
-    min_occurrences: int,
-    auto_approve: float,
-) -> RelearnResult:
-    """Re-learn the given slots and bring their patterns and locations up to date.
-
-    Runs inside the writer transaction that closes a scan. User decisions recorded in
-    learned_patterns win over auto-approval; a pattern that stops being the convention is
-    deleted (its history stays).
-    """
-    now_ns = time.time_ns()
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    decisions = pattern_repo.decisions(conn)
-    result = RelearnResult(changed_patterns=set())
-    for slot in sorted(slots):
-        detector = DETECTORS.get(slot[0])
-        if detector is None:
-            continue
-        convention = learn_convention(
-            scan_repo.slot_rows(conn, slot), min_occurrences=min_occurrences, now_ns=now_ns
-        )
-        existing = pattern_repo.for_slot(conn, *slot)
-        keep = None
-        if convention is not None:
-            pattern_id = make_pattern_id(convention.value, slot[1])
-            keep = pattern_key(detector.id, pattern_id)
-            old = next((p for p in existing if p.id == keep), None)
-            row = pattern_repo.PatternRow(
-                id=keep,
-                category=detector.category,
-                subcategory=detector.id.partition("/")[2],
-                name=detector.name,
-                description=f"{detector.description} Convention: {convention.value}.",
-                status=_status(decisions.get(keep), old, convention.score, auto_approve),
-                detection_method="regex" if detector.classify_path else "ast",
-                detector_id=detector.id,
-                pattern_id=pattern_id,
-                confidence_frequency=convention.frequency,
-                confidence_consistency=convention.consistency,
-                confidence_age=convention.age,
-                confidence_spread=convention.spread,
-                confidence_score=convention.score,
-                confidence_level=convention.level,
-                severity=detector.severity,
-                auto_fixable=int(detector.fix is not None),
-                location_count=old.location_count if old else 0,
-                outlier_count=old.outlier_count if old else 0,
-                first_seen=old.first_seen if old else now,
-                last_seen=now,
-                source="learned",
-                tags=old.tags if old else "[]",
-                created_at=old.created_at if old else now,
-                updated_at=now,
-            )
-            if pattern_repo.upsert(conn, row) == "created":
-                result.created += 1
-            locations, outliers = scan_repo.rebuild_locations(
-                conn, keep, slot, convention.value, None if old is None else changed_files
-            )
-            pattern_repo.set_counts(conn, keep, locations, outliers)
-            result.changed_patterns.add(keep)
-        for stale in existing:
-            if stale.id != keep:
-                pattern_repo.delete(conn, stale.id)
-    return result
-
-
-def update_patterns(
-    conn: apsw.Connection,
-    root: Path,
-    slots: Iterable[scan_repo.Slot],
-    changed_files: set[str],
-    learning: LearningConfig,
-) -> RelearnResult:
-    """Re-learn `slots` and re-pick the examples of every pattern that changed: what both a
-    scan and a single saved file do once their observations are stored."""
-    learned = relearn(
-        conn,
-        slots,
-        changed_files,
-        min_occurrences=learning.minOccurrences,
-        auto_approve=learning.autoApproveThreshold,
-    )
-    refresh_examples(conn, root, learned.changed_patterns or ())
-    return learned

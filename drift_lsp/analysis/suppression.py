@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from drift_lsp.analysis.languages import Language
+from drift_lsp.analysis.lines import split_lines
 from drift_lsp.analysis.model import TextEdit
 
 # A file-level marker counts only in the file's first lines, where a reader looks for it.
@@ -57,7 +58,7 @@ def find_suppressions(text: str, language: Language | None = None) -> Suppressio
     if "drift-ignore" not in text:
         return found
     marker = _marker(_openers(language))
-    for number, line in enumerate(text.splitlines()):
+    for number, line in enumerate(split_lines(text)):
         if "drift-ignore" not in line:
             continue
         for match in marker.finditer(line):
@@ -75,7 +76,7 @@ def find_suppressions(text: str, language: Language | None = None) -> Suppressio
 
 def ignore_line_edit(language: Language, text: str, line: int, key: str) -> TextEdit:
     """A comment above `line`, indented like it, that suppresses `key` there."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     current = lines[line] if line < len(lines) else ""
     indent = current[: len(current) - len(current.lstrip())]
     comment = f"{indent}{language.line_comment} drift-ignore[{key}]\n"

@@ -170,7 +170,7 @@ def _check(args: argparse.Namespace) -> int:
             except (OSError, UnicodeDecodeError) as exc:
                 print(f"drift: skipped {path}: {exc}", file=sys.stderr)
                 continue
-            violations.extend(workspace.check_text(path, text, persist=False))
+            violations.extend(workspace.check_text(path, text))
     if fmt == "json":
         print(json.dumps([v.to_json() for v in violations], indent=2))
     elif fmt == "sarif":

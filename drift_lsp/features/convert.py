@@ -15,6 +15,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.workspace import PositionCodec, TextDocument
 
+from drift_lsp.analysis.lines import split_lines
 from drift_lsp.analysis.model import TextEdit, Violation
 from drift_lsp.workspace import Example
 
@@ -40,7 +41,7 @@ class Snapshot:
     @classmethod
     def of(cls, document: TextDocument) -> Snapshot:
         text = document.source
-        return cls(document.uri, document.version, text, text.split("\n"), document.position_codec)
+        return cls(document.uri, document.version, text, split_lines(text), document.position_codec)
 
     def range(self, line: int, column: int, end_line: int, end_column: int) -> types.Range:
         return types.Range(

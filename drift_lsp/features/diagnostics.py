@@ -167,7 +167,12 @@ class Diagnostics:
 def _analyse(workspace: Workspace, snapshot: Snapshot, persist: bool) -> DocumentDiagnostics:
     """Runs on the analysis pool: Violations, then their LSP form."""
     path = path_of(snapshot.uri)
-    violations = workspace.check_text(path, snapshot.text, persist=persist) if path else []
+    if path is None:
+        violations = []
+    elif persist:
+        violations = workspace.save_text(path, snapshot.text).violations
+    else:
+        violations = workspace.check_text(path, snapshot.text)
     related = _related_locations(workspace, violations)
     items = [lsp_diagnostic(snapshot, v, related.get(v.pattern_id)) for v in violations]
     return DocumentDiagnostics(snapshot, items, _result_id(violations))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from drift_lsp.analysis.scanner import ScanSummary
+from drift_lsp.indexing.scan import ScanSummary
 from drift_lsp.workspace import Workspace
 
 if TYPE_CHECKING:

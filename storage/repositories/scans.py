@@ -176,3 +176,13 @@ def last_scan(conn: apsw.Connection) -> dict[str, Any] | None:
     if row is None:
         return None
     return dict(zip([d[0] for d in cursor.getdescription()], row, strict=True))
+
+
+def abandon_running_scans(conn: apsw.Connection) -> bool:
+    """Mark scans that never finished (their process died) as failed; True if there were any:
+    their stored files may hold observations that nothing has learnt from yet."""
+    conn.execute(
+        "UPDATE scan_history SET status = 'failed', error = 'interrupted before it finished' "
+        "WHERE status = 'running'"
+    )
+    return conn.changes() > 0

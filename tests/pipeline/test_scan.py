@@ -51,7 +51,7 @@ def test_learns_function_naming_with_exact_confidence(py_repo: Path) -> None:
 def test_auto_approved_patterns_flag_the_planted_deviations(py_repo: Path) -> None:
     with scanned(py_repo, learning={"autoApproveThreshold": 0.8}) as workspace:
         deviant = py_repo / "pkg/deviant.py"
-        found = workspace.check_text(deviant, deviant.read_text(), persist=False)
+        found = workspace.check_text(deviant, deviant.read_text())
         by_detector = {v.detector_id: v for v in found}
         assert {"naming/function", "naming/parameter", "naming/variable"} <= set(by_detector)
         function = by_detector["naming/function"]
@@ -60,7 +60,7 @@ def test_auto_approved_patterns_flag_the_planted_deviations(py_repo: Path) -> No
         )
         assert (function.line, function.column, function.end_column) == (5, 4, 15)
         clean = py_repo / "pkg/mod_1.py"
-        assert workspace.check_text(clean, clean.read_text(), persist=False) == []
+        assert workspace.check_text(clean, clean.read_text()) == []
 
 
 def test_user_decisions_survive_a_full_rescan(py_repo: Path) -> None:
@@ -150,9 +150,7 @@ def test_typescript_conventions(tmp_path: Path) -> None:
     root = write_tree(tmp_path, files)
     with scanned(root, learning={"autoApproveThreshold": 0.75}) as workspace:
         odd = root / "src/odd.ts"
-        found = {
-            v.detector_id: v for v in workspace.check_text(odd, odd.read_text(), persist=False)
-        }
+        found = {v.detector_id: v for v in workspace.check_text(odd, odd.read_text())}
         assert found["style/equality"].actual == "loose"
         assert found["style/equality"].quick_fixes[0].edits[0].new_text == "==="
         assert found["style/quotes"].expected == "single"
@@ -164,8 +162,7 @@ def test_persisting_a_saved_file_relearns(py_repo: Path) -> None:
     with scanned(py_repo) as workspace:
         extra = py_repo / "pkg/extra.py"
         extra.write_text("def fetchOther():\n    pass\n")
-        workspace.check_text(extra, extra.read_text(), persist=True)
-        workspace.db.flush()
+        workspace.save_text(extra, extra.read_text())
         assert workspace.pattern(FUNCTION_NAMING).outlier_count == 2
 
 

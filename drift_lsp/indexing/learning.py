@@ -1,0 +1,115 @@
+"""Re-learning slots after their observations changed: the database side of
+`analysis.learn`, run inside the writer transaction that stored those observations."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import apsw
+
+from drift_lsp.analysis.detectors.registry import DETECTORS
+from drift_lsp.analysis.learn import learn_convention
+from drift_lsp.analysis.model import make_pattern_id, pattern_key
+from drift_lsp.config import LearningConfig
+from drift_lsp.indexing.apply import Touched
+from storage.repositories import patterns as pattern_repo
+from storage.repositories import scans as scan_repo
+
+
+@dataclass
+class Learned:
+    created: int = 0
+    # Patterns whose locations were rebuilt: their examples need picking again.
+    rebuilt: set[str] = field(default_factory=set)
+    # Whether what is enforced changed (an approved pattern appeared, went, or changed
+    # status): every open document's diagnostics may be different now.
+    enforced_changed: bool = False
+
+
+def _status(decision: str | None, old: pattern_repo.PatternRow | None, score: float, auto: float):
+    if decision is not None:
+        return decision
+    if old is not None and old.status != "discovered":
+        return old.status
+    return "approved" if score >= auto else "discovered"
+
+
+def relearn(
+    conn: apsw.Connection,
+    touched: Touched,
+    learning: LearningConfig,
+    *,
+    everything: bool = False,
+) -> Learned:
+    """Re-learn the touched slots (or, with `everything`, every slot) and bring their
+    patterns and locations up to date. User decisions recorded in learned_patterns win over
+    auto-approval; a pattern that stops being the convention is deleted (its history stays).
+    """
+    slots: Iterable[scan_repo.Slot] = scan_repo.all_slots(conn) if everything else touched.slots
+    changed_files = None if everything else touched.files
+    now_ns = time.time_ns()
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    decisions = pattern_repo.decisions(conn)
+    learned = Learned()
+    for slot in sorted(slots):
+        detector = DETECTORS.get(slot[0])
+        if detector is None:
+            continue
+        convention = learn_convention(
+            scan_repo.slot_rows(conn, slot),
+            min_occurrences=learning.minOccurrences,
+            now_ns=now_ns,
+        )
+        existing = pattern_repo.for_slot(conn, *slot)
+        keep = None
+        if convention is not None:
+            pattern_id = make_pattern_id(convention.value, slot[1])
+            keep = pattern_key(detector.id, pattern_id)
+            old = next((p for p in existing if p.id == keep), None)
+            status = _status(
+                decisions.get(keep), old, convention.score, learning.autoApproveThreshold
+            )
+            row = pattern_repo.PatternRow(
+                id=keep,
+                category=detector.category,
+                subcategory=detector.id.partition("/")[2],
+                name=detector.name,
+                description=f"{detector.description} Convention: {convention.value}.",
+                status=status,
+                detection_method="regex" if detector.classify_path else "ast",
+                detector_id=detector.id,
+                pattern_id=pattern_id,
+                confidence_frequency=convention.frequency,
+                confidence_consistency=convention.consistency,
+                confidence_age=convention.age,
+                confidence_spread=convention.spread,
+                confidence_score=convention.score,
+                confidence_level=convention.level,
+                severity=detector.severity,
+                auto_fixable=int(detector.fix is not None),
+                location_count=old.location_count if old else 0,
+                outlier_count=old.outlier_count if old else 0,
+                first_seen=old.first_seen if old else now,
+                last_seen=now,
+                source="learned",
+                tags=old.tags if old else "[]",
+                created_at=old.created_at if old else now,
+                updated_at=now,
+            )
+            if pattern_repo.upsert(conn, row) == "created":
+                learned.created += 1
+            was = old.status if old else None
+            learned.enforced_changed |= was != status and "approved" in (was, status)
+            locations, outliers = scan_repo.rebuild_locations(
+                conn, keep, slot, convention.value, None if old is None else changed_files
+            )
+            pattern_repo.set_counts(conn, keep, locations, outliers)
+            learned.rebuilt.add(keep)
+        for stale in existing:
+            if stale.id != keep:
+                learned.enforced_changed |= stale.status == "approved"
+                pattern_repo.delete(conn, stale.id)
+    return learned
