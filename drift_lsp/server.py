@@ -53,26 +53,22 @@ async def did_change_watched_files(
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: DriftServer, params: types.DidOpenTextDocumentParams) -> None:
-    ls.diagnostics.schedule(ls, params.text_document.uri, persist=False)
+    lifecycle.did_open(ls, params)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: DriftServer, params: types.DidChangeTextDocumentParams) -> None:
-    if ls.state.settings.diagnostics.on == "change" and not ls.state.pull_diagnostics:
-        delay = ls.state.settings.diagnostics.debounce_ms
-        ls.diagnostics.schedule(ls, params.text_document.uri, persist=False, delay_ms=delay)
+    lifecycle.did_change(ls, params)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 async def did_save(ls: DriftServer, params: types.DidSaveTextDocumentParams) -> None:
-    if lifecycle.is_config(params.text_document.uri):
-        await lifecycle.config_changed(ls, params.text_document.uri)
-    ls.diagnostics.schedule(ls, params.text_document.uri, persist=True)
+    await lifecycle.did_save(ls, params)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: DriftServer, params: types.DidCloseTextDocumentParams) -> None:
-    ls.diagnostics.clear(ls, params.text_document.uri)
+    lifecycle.did_close(ls, params)
 
 
 @server.feature(
@@ -84,7 +80,7 @@ def did_close(ls: DriftServer, params: types.DidCloseTextDocumentParams) -> None
 async def document_diagnostic(
     ls: DriftServer, params: types.DocumentDiagnosticParams
 ) -> types.DocumentDiagnosticReport:
-    return await ls.diagnostics.pull(ls, params)
+    return await ls.session.diagnostics.pull(ls, params)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

@@ -30,6 +30,7 @@ from drift_lsp.indexing.learning import Learned, relearn
 from drift_lsp.indexing.scan import Progress, Scan, ScanSummary
 from storage import backup as backup_store
 from storage.backup import BackupInfo
+from storage.cortex import Cortex, cortex_db_path
 from storage.database import DatabaseManager
 from storage.errors import StorageError
 from storage.repositories import files as file_repo
@@ -98,6 +99,28 @@ def _resolve_severity(
     return pattern.severity
 
 
+class TeamMemory:
+    """The workspace's cortex.db: opened on first use (never created by a mere read) and
+    closed with the workspace, so a folder removed from the editor lets go of it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._cortex: Cortex | None = None
+        self._lock = threading.Lock()
+
+    def get(self, *, create: bool) -> Cortex | None:
+        with self._lock:
+            if self._cortex is None and (create or cortex_db_path(self.root).exists()):
+                self._cortex = Cortex.open(self.root)
+            return self._cortex
+
+    def close(self) -> None:
+        with self._lock:
+            cortex, self._cortex = self._cortex, None
+        if cortex is not None:
+            cortex.close()
+
+
 class Workspace:
     def __init__(
         self, root: Path, config: DriftConfig, db: DatabaseManager, readers: int = 2
@@ -109,6 +132,7 @@ class Workspace:
         self._walker = Walker(root, config)
         self._scan_lock = threading.Lock()
         self._retention = self._schedule_retention()
+        self.memory = TeamMemory(root)
 
     @classmethod
     def open(cls, root: Path, *, readers: int | None = None) -> Workspace:
@@ -342,6 +366,7 @@ class Workspace:
 
     def close(self) -> None:
         self._retention.stop()
+        self.memory.close()
         self.db.close()
 
     def __enter__(self) -> Workspace:

@@ -1,7 +1,12 @@
-"""Code actions where a Drift diagnostic is in range: its quick fixes (read back from the
-diagnostic's data, never re-analysed), ignore this line, approve/ignore the pattern, and
-`source.fixAll.drift`, whose edit is only built on `codeAction/resolve` when the client can
-resolve edits lazily."""
+"""Code actions where a Drift diagnostic is in range: its quick fixes and the ignore-line
+edit (read back from the diagnostic's data, never re-analysed), approve/ignore the pattern,
+explain it, and `source.fixAll.drift`, whose edit is only built on `codeAction/resolve` when
+the client can resolve edits lazily.
+
+Edits are offered only for the document version they were computed on: for a buffer edited
+since, a stale edit would land in the wrong place, so none is offered until the next
+analysis. Each action is offered once, however many diagnostics of a line it covers.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from drift_lsp.analysis.languages import language_for_path
-from drift_lsp.analysis.model import TextEdit
-from drift_lsp.analysis.violations import ignore_line_edit
 from drift_lsp.features import commands, memory
-from drift_lsp.features.convert import (
-    SOURCE,
-    Snapshot,
-    lsp_workspace_edit,
-    text_edit_from_json,
-)
-from drift_lsp.features.workspaces import path_of
+from drift_lsp.features.convert import DiagnosticData, lsp_workspace_edit
 
 if TYPE_CHECKING:
     from drift_lsp.features.core import DriftServer
@@ -28,9 +24,7 @@ FIX_ALL_KIND = "source.fixAll.drift"
 KINDS = [types.CodeActionKind.QuickFix, FIX_ALL_KIND]
 _FIX_ALL_TITLE = "Drift: fix all auto-fixable problems"
 
-
-def _is_drift(diagnostic: types.Diagnostic) -> bool:
-    return diagnostic.source == SOURCE and isinstance(diagnostic.data, dict)
+Found = list[tuple[types.Diagnostic, DiagnosticData]]
 
 
 def _wanted(kind: str, only: list[str] | None) -> bool:
@@ -44,13 +38,22 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
     ) <= (a.end.line, a.end.character)
 
 
-def _in_range(ls: DriftServer, params: types.CodeActionParams) -> list[types.Diagnostic]:
+def _drift(diagnostics: list[types.Diagnostic]) -> Found:
+    return [(d, data) for d in diagnostics if (data := DiagnosticData.from_lsp(d)) is not None]
+
+
+def _in_range(ls: DriftServer, params: types.CodeActionParams) -> Found:
     """The client's Drift diagnostics for the range, or ours when it sent none."""
-    sent = [d for d in params.context.diagnostics if _is_drift(d)]
+    sent = _drift(params.context.diagnostics)
     if sent:
         return sent
-    cached = ls.diagnostics.cache.get(params.text_document.uri)
-    return [d for d in cached.items if _overlaps(d.range, params.range)] if cached else []
+    cached = ls.session.diagnostics.cache.get(params.text_document.uri)
+    items = [d for d in cached.items if _overlaps(d.range, params.range)] if cached else []
+    return _drift(items)
+
+
+def _version(ls: DriftServer, uri: str) -> int | None:
+    return ls.workspace.get_text_document(uri).version
 
 
 def code_actions(ls: DriftServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
@@ -62,7 +65,7 @@ def code_actions(ls: DriftServer, params: types.CodeActionParams) -> list[types.
     actions: list[types.CodeAction] = []
     if found and _wanted(types.CodeActionKind.QuickFix, only):
         actions.extend(_quick_fixes(ls, uri, found))
-        actions.extend(memory.explain_code_actions(found))
+        actions.extend(memory.explain_code_actions(d for d, _ in found))
     if _wanted(FIX_ALL_KIND, only) and (only or found):
         fix_all = _fix_all(ls, uri)
         if fix_all is not None:
@@ -70,54 +73,39 @@ def code_actions(ls: DriftServer, params: types.CodeActionParams) -> list[types.
     return actions or None
 
 
-def _snapshot_of_diagnostics(ls: DriftServer, uri: str) -> Snapshot:
-    """The text the diagnostics were computed on: their fixes are positioned in it."""
-    cached = ls.diagnostics.cache.get(uri)
-    return cached.snapshot if cached else Snapshot.of(ls.workspace.get_text_document(uri))
+def _quick_fixes(ls: DriftServer, uri: str, found: Found) -> list[types.CodeAction]:
+    version = _version(ls, uri)
+    workspace = ls.session.folders.for_uri(uri)
+    actions: dict[str, types.CodeAction] = {}
 
+    def offer(title: str, diagnostic: types.Diagnostic, **kwargs: Any) -> None:
+        if title not in actions:
+            actions[title] = _action(title, diagnostic, **kwargs)
 
-def _quick_fixes(
-    ls: DriftServer, uri: str, found: list[types.Diagnostic]
-) -> list[types.CodeAction]:
-    analysed = _snapshot_of_diagnostics(ls, uri)
-    current = Snapshot.of(ls.workspace.get_text_document(uri))
-    path = path_of(uri)
-    language = language_for_path(path) if path else None
-    actions, seen_patterns = [], set()
-    for diagnostic in found:
-        data = diagnostic.data
-        for fix in data.get("fixes") or []:
-            edits = [text_edit_from_json(e) for e in fix["edits"]]
-            actions.append(
-                _action(
-                    fix["title"],
-                    diagnostic,
-                    edit=lsp_workspace_edit(analysed, edits),
-                    preferred=True,
-                )
+    for diagnostic, data in found:
+        if data.version == version:
+            for fix in data.fixes:
+                edit = lsp_workspace_edit(uri, version, list(fix.edits))
+                offer(fix.title, diagnostic, edit=edit, preferred=True)
+            if data.ignore_line is not None:
+                edit = lsp_workspace_edit(uri, version, [data.ignore_line])
+                offer(f"Ignore {diagnostic.code} on this line", diagnostic, edit=edit)
+        pattern = workspace.pattern(data.pattern_id) if workspace is not None else None
+        status = pattern.status if pattern is not None else None
+        # Approval is a user decision: it survives re-learning, unlike an automatic one.
+        if status not in (None, "approved"):
+            title = f"Approve pattern: {diagnostic.code} ({data.expected})"
+            run = types.Command(
+                title=title, command=commands.APPROVE, arguments=[data.pattern_id, uri]
             )
-        if language is not None:
-            line, _ = current.line_column(diagnostic.range.start)
-            edit = ignore_line_edit(language, current.text, line, data["detectorId"])
-            actions.append(
-                _action(
-                    f"Ignore {diagnostic.code} on this line",
-                    diagnostic,
-                    edit=lsp_workspace_edit(current, [edit]),
-                )
+            offer(title, diagnostic, command=run)
+        if status not in (None, "ignored"):
+            title = f"Ignore pattern: {diagnostic.code}"
+            run = types.Command(
+                title=title, command=commands.IGNORE, arguments=[data.pattern_id, uri]
             )
-        pattern_id = data["patternId"]
-        if pattern_id in seen_patterns:
-            continue
-        seen_patterns.add(pattern_id)
-        for title, command in (
-            # Approval is a user decision: it survives re-learning, unlike an automatic one.
-            (f"Approve pattern: {diagnostic.code} ({data.get('expected')})", commands.APPROVE),
-            (f"Ignore pattern: {diagnostic.code}", commands.IGNORE),
-        ):
-            run = types.Command(title=title, command=command, arguments=[pattern_id, uri])
-            actions.append(_action(title, diagnostic, command=run))
-    return actions
+            offer(title, diagnostic, command=run)
+    return list(actions.values())
 
 
 def _action(
@@ -138,19 +126,14 @@ def _action(
     )
 
 
-def _resolves_edits(ls: DriftServer) -> bool:
-    text_document = ls.client_capabilities.text_document
-    code_action = text_document.code_action if text_document else None
-    resolve = code_action.resolve_support if code_action else None
-    return bool(resolve and "edit" in resolve.properties)
-
-
 def _fix_all(ls: DriftServer, uri: str) -> types.CodeAction | None:
-    cached = ls.diagnostics.cache.get(uri)
-    if cached is None or not any(d.data.get("fixes") for d in cached.items):
+    cached = ls.session.diagnostics.cache.get(uri)
+    if cached is None or cached.snapshot.version != _version(ls, uri):
+        return None
+    if not any(data.fixes for _, data in _drift(cached.items)):
         return None
     action = types.CodeAction(title=_FIX_ALL_TITLE, kind=FIX_ALL_KIND)
-    if _resolves_edits(ls):
+    if ls.session.client.resolves_code_action_edits:
         action.data = {"uri": uri, "version": cached.snapshot.version}
         return action
     action.edit = _fix_all_edit(ls, uri)
@@ -166,22 +149,24 @@ def resolve(ls: DriftServer, action: types.CodeAction) -> types.CodeAction:
 
 def _fix_all_edit(ls: DriftServer, uri: str) -> types.WorkspaceEdit | None:
     """The first fix of every Drift diagnostic, skipping any that overlaps one taken."""
-    cached = ls.diagnostics.cache.get(uri)
-    if cached is None:
+    cached = ls.session.diagnostics.cache.get(uri)
+    if cached is None or uri not in ls.workspace.text_documents:
         return None
-    edits: list[TextEdit] = []
-    for diagnostic in cached.items:
-        fixes = diagnostic.data.get("fixes") or []
-        if not fixes:
+    version = cached.snapshot.version
+    if version != _version(ls, uri):
+        return None
+    edits: list[types.TextEdit] = []
+    for _, data in _drift(cached.items):
+        if not data.fixes:
             continue
-        candidate = [text_edit_from_json(e) for e in fixes[0]["edits"]]
-        if any(_clash(new, old) for new in candidate for old in edits):
+        candidate = data.fixes[0].edits
+        if any(_clash(new.range, old.range) for new in candidate for old in edits):
             continue  # the next fix-all round (after a save) picks it up
         edits.extend(candidate)
-    return lsp_workspace_edit(cached.snapshot, edits)
+    return lsp_workspace_edit(uri, version, edits)
 
 
-def _clash(a: TextEdit, b: TextEdit) -> bool:
-    a_start, a_end = (a.line, a.column), (a.end_line, a.end_column)
-    b_start, b_end = (b.line, b.column), (b.end_line, b.end_column)
+def _clash(a: types.Range, b: types.Range) -> bool:
+    a_start, a_end = (a.start.line, a.start.character), (a.end.line, a.end.character)
+    b_start, b_end = (b.start.line, b.start.character), (b.end.line, b.end.character)
     return (a_start < b_end and b_start < a_end) or a_start == b_start

@@ -52,22 +52,23 @@ def _uri(args: Sequence[Any], index: int) -> str | None:
 
 async def _root(ls: DriftServer, uri: str | None) -> Path:
     """The folder a command acts on, healthy or degraded."""
-    await ls.state.folders_open.wait()
+    await ls.session.folders.folders_open.wait()
     if uri is not None:
-        root = ls.state.root_for(uri)
+        root = ls.session.folders.root_for(uri)
         if root is None:
             raise JsonRpcInvalidParams(f"{uri} is not in a workspace folder")
         return root
-    if not ls.state.roots:
+    root = ls.session.folders.default_root()
+    if root is None:
         raise JsonRpcInvalidParams("no workspace folder is open")
-    return next(r for r in ls.state.pending_roots + ls.state.roots if r in ls.state.roots)
+    return root
 
 
 async def _workspace(ls: DriftServer, uri: str | None) -> Workspace:
     root = await _root(ls, uri)
-    workspace = ls.state.workspaces.get(root)
+    workspace = ls.session.folders.workspaces.get(root)
     if workspace is None:
-        reason = ls.state.degraded.get(root, f"{root.name} is still opening; try again")
+        reason = ls.session.folders.degraded.get(root, f"{root.name} is still opening; try again")
         raise JsonRpcInvalidParams(reason)
     return workspace
 
@@ -96,7 +97,7 @@ async def restore(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
     """Works in degraded mode too: that is when a restore is most needed."""
     backup_id = _argument(args, 0, int, "backup id")
     root = await _root(ls, _uri(args, 1))
-    workspace = ls.state.detach(root)
+    workspace = ls.session.folders.detach(root)
     if workspace is not None:
         await asyncio.to_thread(workspace.close)
     try:
@@ -104,7 +105,7 @@ async def restore(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
     except StorageError as exc:
         raise _storage_failure(exc) from exc
     finally:
-        problem = ls.state.attach(root, await asyncio.to_thread(open_workspace, root))
+        problem = ls.session.folders.attach(root, await asyncio.to_thread(open_workspace, root))
     if problem:
         ls.show(problem, types.MessageType.Error)
     else:
@@ -112,29 +113,31 @@ async def restore(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
             f"Drift: restored backup {backup_id}; the replaced database is backup {safety.id}",
             types.MessageType.Info,
         )
-    ls.diagnostics.refresh_open_documents(ls)
+    ls.session.diagnostics.refresh_open_documents(ls)
     return {"restored": backup_id, "safetyBackup": safety.to_json()}
 
 
 async def rescan(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
     workspace = await _workspace(ls, _uri(args, 0))
     summary = await scan_with_progress(ls, workspace, full=True)
-    ls.diagnostics.refresh_open_documents(ls)
+    ls.session.diagnostics.refresh_open_documents(ls)
     return summary.to_json()
 
 
 async def set_status(ls: DriftServer, args: Sequence[Any], status: str) -> dict[str, Any]:
     pattern_id = _argument(args, 0, str, "pattern id")
     uri = _uri(args, 1)
-    await ls.state.folders_open.wait()
-    candidates = [await _workspace(ls, uri)] if uri else list(ls.state.workspaces.values())
+    await ls.session.folders.folders_open.wait()
+    candidates = (
+        [await _workspace(ls, uri)] if uri else list(ls.session.folders.workspaces.values())
+    )
     holders = [w for w in candidates if w.pattern(pattern_id) is not None]
     if not holders:
         raise JsonRpcInvalidParams(f"no pattern {pattern_id}")
     changed = 0
     for workspace in holders:
         changed += await asyncio.to_thread(workspace.set_status, [pattern_id], status)
-    ls.diagnostics.refresh_open_documents(ls)
+    ls.session.diagnostics.refresh_open_documents(ls)
     return {"patternId": pattern_id, "status": status, "changed": changed}
 
 
@@ -153,8 +156,8 @@ async def show_examples(ls: DriftServer, args: Sequence[Any]) -> list[dict[str, 
 
 
 async def add_memory(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
-    root = (await _workspace(ls, _uri(args, 2))).root
-    result = await asyncio.to_thread(memory.add_memory, root, args)
+    workspace = await _workspace(ls, _uri(args, 2))
+    result = await asyncio.to_thread(memory.add_memory, workspace.memory, args)
     kind = types.MessageType.Info if result.saved else types.MessageType.Warning
     ls.show(result.message, kind)
     return result.to_json()

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Generator
 from typing import Any
 
 from lsprotocol import types
@@ -19,10 +19,10 @@ from pygls.exceptions import (
 )
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 
 from drift_lsp import __version__
-from drift_lsp.features.diagnostics import Diagnostics
-from drift_lsp.features.workspaces import ServerState
+from drift_lsp.features.session import ClientFeatures, Session
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,16 @@ class DriftProtocol(LanguageServerProtocol):
                 self._send_response(data["id"], error=exc.to_response_error())
                 return _ANSWERED
             raise
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, Any]:
+        result = yield from super().lsp_initialize(params)
+        # Pull diagnostics only where the server can ask for a re-pull: a client that pulls
+        # on its own edits alone (Neovim 0.10/0.11) would show the results of a save, an
+        # approval or a rescan only after the next keystroke. Those get pushed results.
+        if not ClientFeatures.of(params.capabilities).pull_diagnostics:
+            result.capabilities.diagnostic_provider = None
+        return result
 
     def handle_message(self, message: Any) -> None:
         if message is _ANSWERED:
@@ -99,8 +109,7 @@ class ClientLogHandler(logging.Handler):
 class DriftServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("drift", __version__, protocol_cls=DriftProtocol)
-        self.state = ServerState()
-        self.diagnostics = Diagnostics(self.state)
+        self.session = Session()
         self._tasks: set[asyncio.Task[Any]] = set()
         self.client_log = ClientLogHandler(self)
         self.client_log.setFormatter(logging.Formatter("%(name)s: %(message)s"))

@@ -5,6 +5,11 @@ for the others, never both. Analysis runs on a small thread pool so the event lo
 answering. Each document has at most one analysis in flight: requests that arrive meanwhile
 collapse into one follow-up for the newest text, and a result that a newer request has
 overtaken is dropped, so of many rapid saves only the newest result is published.
+
+Freshness: a result the client did not ask for (a save, or a change of patterns, settings
+or config) reaches a pull client through `workspace/diagnostic/refresh`, sent once its
+result differs from what the client has. A save that changes what is enforced (a
+convention learnt, approved or gone) re-diagnoses every other open document of its folder.
 """
 
 from __future__ import annotations
@@ -14,14 +19,19 @@ import hashlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from drift_lsp.analysis.model import Violation
 from drift_lsp.features.convert import Snapshot, lsp_diagnostic, lsp_location
-from drift_lsp.features.workspaces import ServerState, path_of, uri_of
+from drift_lsp.features.workspaces import path_of, uri_of
 from drift_lsp.workspace import Workspace
+
+if TYPE_CHECKING:
+    from drift_lsp.features.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -33,33 +43,50 @@ class DocumentDiagnostics:
     snapshot: Snapshot
     items: list[types.Diagnostic]
     result_id: str
+    # Whether this save changed what is enforced in its folder.
+    enforced_changed: bool = False
 
 
 @dataclass(frozen=True)
 class _Wanted:
     persist: bool
     delay_ms: int
+    # Whether the client must be told: it did not ask for this result (no pull waits on it).
+    notify: bool
 
 
 class Diagnostics:
-    def __init__(self, state: ServerState) -> None:
-        self.state = state
+    def __init__(self, session: Session) -> None:
+        self.session = session
         self.cache: dict[str, DocumentDiagnostics] = {}
         self._wanted: dict[str, _Wanted] = {}
         self._generation: dict[str, int] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._debouncing: set[str] = set()
+        # The result id each pull client last received per document.
+        self._pulled: dict[str, str] = {}
+        self._refresh_due = False
         self._executor = ThreadPoolExecutor(ANALYSIS_THREADS, thread_name_prefix="drift-analysis")
 
     # ---- scheduling --------------------------------------------------------------------
 
     def schedule(
-        self, ls: LanguageServer, uri: str, *, persist: bool, delay_ms: int = 0
+        self,
+        ls: LanguageServer,
+        uri: str,
+        *,
+        persist: bool,
+        delay_ms: int = 0,
+        notify: bool = True,
     ) -> asyncio.Task[None]:
         """Ask for the document's diagnostics; returns the task that will deliver them."""
         previous = self._wanted.get(uri)
         # A save still owed to the database survives being overtaken by an edit.
-        self._wanted[uri] = _Wanted(persist or bool(previous and previous.persist), delay_ms)
+        self._wanted[uri] = _Wanted(
+            persist or bool(previous and previous.persist),
+            delay_ms,
+            notify or bool(previous and previous.notify),
+        )
         self._generation[uri] = self._generation.get(uri, 0) + 1
         worker = self._workers.get(uri)
         if worker is not None and not worker.done():
@@ -87,30 +114,58 @@ class Diagnostics:
                     types.LogMessageParams(type=types.MessageType.Error, message=f"{uri}: {exc}")
                 )
                 continue
-            if self._generation.get(uri) == generation and result is not None:
-                self._deliver(ls, uri, result)
+            if result is None:
+                continue
+            if result.enforced_changed:
+                self._recheck_folder_of(ls, uri)
+            if self._generation.get(uri) == generation:
+                self._deliver(ls, uri, result, wanted.notify)
 
     async def _compute(
         self, ls: LanguageServer, uri: str, persist: bool
     ) -> DocumentDiagnostics | None:
-        await self.state.folders_open.wait()
+        folders = self.session.folders
+        await folders.folders_open.wait()
         if uri not in ls.workspace.text_documents:
             return None  # closed while waiting
         snapshot = Snapshot.of(ls.workspace.get_text_document(uri))
-        workspace = self.state.for_uri(uri)
+        workspace = folders.for_uri(uri)
         if workspace is None:  # outside any healthy workspace folder: nothing, said explicitly
             return DocumentDiagnostics(snapshot, [], "empty")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, _analyse, workspace, snapshot, persist)
 
-    def _deliver(self, ls: LanguageServer, uri: str, result: DocumentDiagnostics) -> None:
+    def _deliver(
+        self, ls: LanguageServer, uri: str, result: DocumentDiagnostics, notify: bool
+    ) -> None:
         self.cache[uri] = result
-        if not self.state.pull_diagnostics:
+        if not self.session.client.pull_diagnostics:
             ls.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(
                     uri=uri, diagnostics=result.items, version=result.snapshot.version
                 )
             )
+        elif notify and self._pulled.get(uri) != result.result_id:
+            self._request_refresh(ls)
+
+    def _request_refresh(self, ls: LanguageServer) -> None:
+        """One `workspace/diagnostic/refresh` for all the results delivered in one turn of
+        the event loop: the client re-pulls every open document at each refresh."""
+        if not self.session.client.diagnostic_refresh or self._refresh_due:
+            return
+        self._refresh_due = True
+
+        def send() -> None:
+            self._refresh_due = False
+            ls.workspace_diagnostic_refresh(None)
+
+        asyncio.get_running_loop().call_soon(send)
+
+    def _recheck_folder_of(self, ls: LanguageServer, saved: str) -> None:
+        root = self.session.folders.root_for(saved)
+        for uri in list(ls.workspace.text_documents):
+            if uri != saved and self.session.folders.root_for(uri) == root:
+                self.schedule(ls, uri, persist=False)
 
     # ---- what the handlers call --------------------------------------------------------
 
@@ -120,7 +175,8 @@ class Diagnostics:
         if uri in self._debouncing:
             self._workers[uri].cancel()
         self.cache.pop(uri, None)
-        if not self.state.pull_diagnostics:
+        self._pulled.pop(uri, None)
+        if not self.session.client.pull_diagnostics:
             ls.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
@@ -134,10 +190,11 @@ class Diagnostics:
             await asyncio.shield(worker)
         cached = self.cache.get(uri)
         if cached is None or self._outdated(ls, cached):
-            await asyncio.shield(self.schedule(ls, uri, persist=False))
+            await asyncio.shield(self.schedule(ls, uri, persist=False, notify=False))
             cached = self.cache.get(uri)
         if cached is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
+        self._pulled[uri] = cached.result_id
         if params.previous_result_id == cached.result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=cached.result_id)
         return types.RelatedFullDocumentDiagnosticReport(
@@ -146,19 +203,17 @@ class Diagnostics:
 
     def _outdated(self, ls: LanguageServer, cached: DocumentDiagnostics) -> bool:
         """With diagnostics on change, a pull always describes the current text."""
-        if self.state.settings.diagnostics.on != "change":
+        if self.session.settings.diagnostics.on != "change":
             return False
         document = ls.workspace.text_documents.get(cached.snapshot.uri)
         return document is not None and document.version != cached.snapshot.version
 
-    def refresh_open_documents(self, ls: LanguageServer) -> None:
-        """After a pattern, settings or config change: recompute every open document."""
+    def refresh_open_documents(self, ls: LanguageServer, root: Path | None = None) -> None:
+        """After a pattern, settings or config change: recompute the open documents (of the
+        folder `root`, or all), telling the client of each result that changed."""
         for uri in list(ls.workspace.text_documents):
-            self.schedule(ls, uri, persist=False)
-        workspace = ls.client_capabilities.workspace
-        refresh = workspace.diagnostics if workspace else None
-        if self.state.pull_diagnostics and refresh and refresh.refresh_support:
-            ls.workspace_diagnostic_refresh(None)
+            if root is None or self.session.folders.root_for(uri) == root:
+                self.schedule(ls, uri, persist=False)
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -167,20 +222,25 @@ class Diagnostics:
 def _analyse(workspace: Workspace, snapshot: Snapshot, persist: bool) -> DocumentDiagnostics:
     """Runs on the analysis pool: Violations, then their LSP form."""
     path = path_of(snapshot.uri)
+    enforced_changed = False
     if path is None:
-        violations = []
+        violations: list[Violation] = []
     elif persist:
-        violations = workspace.save_text(path, snapshot.text).violations
+        saved = workspace.save_text(path, snapshot.text)
+        violations, enforced_changed = saved.violations, saved.learned.enforced_changed
     else:
         violations = workspace.check_text(path, snapshot.text)
     related = _related_locations(workspace, violations)
     items = [lsp_diagnostic(snapshot, v, related.get(v.pattern_id)) for v in violations]
-    return DocumentDiagnostics(snapshot, items, _result_id(violations))
+    result_id = _result_id(snapshot.version, violations)
+    return DocumentDiagnostics(snapshot, items, result_id, enforced_changed)
 
 
-def _result_id(violations: list[Violation]) -> str:
-    """Equal for equal diagnostics, so a re-pull of an unchanged file says "unchanged"."""
-    digest = hashlib.blake2b(digest_size=12)
+def _result_id(version: int | None, violations: list[Violation]) -> str:
+    """Equal for equal diagnostics of one document version, so a re-pull of an unchanged
+    file says "unchanged"; a new version is a new result, since its fixes are positioned in
+    that version's text."""
+    digest = hashlib.blake2b(repr(version).encode(), digest_size=12)
     for violation in violations:
         digest.update(repr(violation.to_json()).encode())
     return digest.hexdigest()

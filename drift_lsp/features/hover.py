@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from drift_lsp.features import memory
-from drift_lsp.features.convert import SOURCE, file_link, lsp_markdown
+from drift_lsp.features.convert import DiagnosticData, file_link, lsp_markdown
 from drift_lsp.features.workspaces import path_of
 from drift_lsp.workspace import Workspace
 from storage.repositories.patterns import PatternRow
@@ -26,13 +26,13 @@ MAX_SECTIONS = 2
 
 def hover(ls: DriftServer, params: types.HoverParams) -> types.Hover | None:
     uri, position = params.text_document.uri, params.position
-    workspace = ls.state.for_uri(uri)
+    workspace = ls.session.folders.for_uri(uri)
     path = path_of(uri)
     rel = workspace.relative(path) if workspace is not None and path is not None else None
     if workspace is None or rel is None:
         return None
     found = _deviations_under(ls, uri, position) or _stored_at(workspace, rel, position.line)
-    max_examples = ls.state.settings.hover.max_examples
+    max_examples = ls.session.settings.hover.max_examples
     sections, seen = [], set()
     for pattern_id, deviation in found:
         pattern = workspace.pattern(pattern_id)
@@ -61,15 +61,15 @@ def _contains(range_: types.Range, position: types.Position) -> bool:
 
 
 def _deviations_under(ls: DriftServer, uri: str, position: types.Position) -> Found:
-    cached = ls.diagnostics.cache.get(uri)
+    cached = ls.session.diagnostics.cache.get(uri)
     if cached is None:
         return []
-    drift = [d for d in cached.items if d.source == SOURCE and isinstance(d.data, dict)]
+    drift = [(d, data) for d in cached.items if (data := DiagnosticData.from_lsp(d))]
     # The diagnostic under the cursor, else any on the cursor's line.
-    under = [d for d in drift if _contains(d.range, position)] or [
-        d for d in drift if d.range.start.line <= position.line <= d.range.end.line
+    under = [(d, data) for d, data in drift if _contains(d.range, position)] or [
+        (d, data) for d, data in drift if d.range.start.line <= position.line <= d.range.end.line
     ]
-    return [(d.data["patternId"], (d.data["expected"], d.data["actual"])) for d in under]
+    return [(data.pattern_id, (data.expected, data.actual)) for _, data in under]
 
 
 def _stored_at(workspace: Workspace, rel: str, line: int) -> Found:
@@ -107,7 +107,7 @@ def _section(
             f"{fence}{example.language}\n{example.code}\n{fence}"
         )
     memories = memory.memory_hover_markdown(
-        workspace.root, pattern.id, f"{pattern.name}: {pattern.description}"
+        workspace.memory, pattern.id, f"{pattern.name}: {pattern.description}"
     )
     if memories:
         lines.append(f"\n{memories}")

@@ -17,6 +17,7 @@ from lsprotocol import types
 from drift_lsp.config import CONFIG_FILE, ConfigError
 from drift_lsp.features import memory, settings
 from drift_lsp.features.scanning import scan_with_progress
+from drift_lsp.features.session import ClientFeatures
 from drift_lsp.features.workspaces import open_workspace, path_of
 
 if TYPE_CHECKING:
@@ -30,12 +31,11 @@ SCAN_STOP_S = 10.0
 
 
 def initialize(ls: DriftServer, params: types.InitializeParams) -> None:
-    text_document = params.capabilities.text_document
-    ls.state.pull_diagnostics = bool(text_document and text_document.diagnostic)
+    ls.session.client = ClientFeatures.of(params.capabilities)
     uris = [f.uri for f in params.workspace_folders or []]
     if not uris and (params.root_uri or params.root_path):
         uris = [params.root_uri or Path(params.root_path).as_uri()]
-    ls.state.pending_roots = [p.resolve() for p in map(path_of, uris) if p is not None]
+    ls.session.folders.pending_roots = [p.resolve() for p in map(path_of, uris) if p is not None]
     settings.apply(ls, params.initialization_options)
 
 
@@ -46,36 +46,38 @@ async def initialized(ls: DriftServer) -> None:
         settings.apply(ls, pulled)
     await _register_config_watcher(ls)
     try:
-        await add_folders(ls, ls.state.pending_roots)
+        await add_folders(ls, ls.session.folders.pending_roots)
     finally:
-        ls.state.folders_open.set()
+        ls.session.folders.folders_open.set()
 
 
 async def add_folders(ls: DriftServer, roots: list[Path]) -> None:
     for root in roots:
-        if ls.state.add_root(root):
+        if ls.session.folders.add_root(root):
             await _open(ls, root)
-    ls.diagnostics.refresh_open_documents(ls)
+    ls.session.diagnostics.refresh_open_documents(ls)
 
 
 async def _open(ls: DriftServer, root: Path) -> None:
     opened = await asyncio.to_thread(open_workspace, root)
-    if root not in ls.state.roots:  # the folder was removed while its database was opening
+    if (
+        root not in ls.session.folders.roots
+    ):  # the folder was removed while its database was opening
         if not isinstance(opened, str):
             await asyncio.to_thread(opened.close)
         return
-    problem = ls.state.attach(root, opened)
+    problem = ls.session.folders.attach(root, opened)
     if problem:
         ls.show(problem, types.MessageType.Error)
         return
-    memory.warm(root)
-    workspace = ls.state.workspaces[root]
+    workspace = ls.session.folders.workspaces[root]
+    memory.warm(workspace.memory)
     if not await asyncio.to_thread(workspace.has_been_scanned):
         ls.spawn(_initial_scan(ls, root))
 
 
 async def _initial_scan(ls: DriftServer, root: Path) -> None:
-    workspace = ls.state.workspaces.get(root)
+    workspace = ls.session.folders.workspaces.get(root)
     if workspace is None:
         return
     try:
@@ -84,7 +86,7 @@ async def _initial_scan(ls: DriftServer, root: Path) -> None:
         log.exception("initial scan of %s failed", root)
         ls.show(f"Drift: the first scan of {root.name} failed: {exc}", types.MessageType.Error)
         return
-    ls.diagnostics.refresh_open_documents(ls)
+    ls.session.diagnostics.refresh_open_documents(ls)
 
 
 async def did_change_workspace_folders(
@@ -92,19 +94,17 @@ async def did_change_workspace_folders(
 ) -> None:
     # A change can arrive while the start-up folders are still opening; applied before them,
     # a removal would be undone when they finish.
-    await ls.state.folders_open.wait()
+    await ls.session.folders.folders_open.wait()
     for folder in params.event.removed:
         root = path_of(folder.uri)
         if root is not None:
-            ls.state.remove_root(root.resolve())
+            ls.session.folders.remove_root(root.resolve())
     added = [path_of(folder.uri) for folder in params.event.added]
     await add_folders(ls, [root.resolve() for root in added if root is not None])
 
 
 async def _register_config_watcher(ls: DriftServer) -> None:
-    workspace = ls.client_capabilities.workspace
-    watched = workspace.did_change_watched_files if workspace else None
-    if not (watched and watched.dynamic_registration):
+    if not ls.session.client.watched_files_registration:
         return  # the config still reloads when it is saved from the editor
     registration = types.Registration(
         id=WATCHER_ID,
@@ -128,16 +128,16 @@ def is_config(uri: str) -> bool:
 async def config_changed(ls: DriftServer, uri: str) -> None:
     """drift.config.json of a folder changed on disk: reload it, or reopen a folder that
     was degraded because of it. An invalid file is reported once; the old config stays."""
-    root = ls.state.root_for(uri)
+    root = ls.session.folders.root_for(uri)
     path = path_of(uri)
     if root is None or path is None or path.resolve() != root / CONFIG_FILE:
         return
-    if root in ls.state.degraded:
-        ls.state.degraded.pop(root)
+    if root in ls.session.folders.degraded:
+        ls.session.folders.degraded.pop(root)
         await _open(ls, root)
-        ls.diagnostics.refresh_open_documents(ls)
+        ls.session.diagnostics.refresh_open_documents(ls)
         return
-    workspace = ls.state.workspaces.get(root)
+    workspace = ls.session.folders.workspaces.get(root)
     if workspace is None:
         return
     try:
@@ -146,12 +146,12 @@ async def config_changed(ls: DriftServer, uri: str) -> None:
         problem = (
             f"Drift: {CONFIG_FILE} in {root.name} is invalid, keeping the previous config: {exc}"
         )
-        if ls.state.config_problems.get(root) != problem:
-            ls.state.config_problems[root] = problem
+        if ls.session.folders.config_problems.get(root) != problem:
+            ls.session.folders.config_problems[root] = problem
             ls.show(problem)
         return
-    ls.state.config_problems.pop(root, None)
-    ls.diagnostics.refresh_open_documents(ls)
+    ls.session.folders.config_problems.pop(root, None)
+    ls.session.diagnostics.refresh_open_documents(ls)
 
 
 async def did_change_watched_files(
@@ -163,11 +163,34 @@ async def did_change_watched_files(
 
 async def shutdown(ls: DriftServer) -> None:
     """Stop scans, flush every writer and close every database."""
-    for cancel in list(ls.state.scans):
+    for cancel in list(ls.session.folders.scans):
         cancel.set()
     deadline = asyncio.get_running_loop().time() + SCAN_STOP_S
-    while ls.state.scans and asyncio.get_running_loop().time() < deadline:
+    while ls.session.folders.scans and asyncio.get_running_loop().time() < deadline:
         await asyncio.sleep(0.02)
-    ls.diagnostics.close()
-    await asyncio.to_thread(ls.state.close)
-    await asyncio.to_thread(memory.close_all)
+    ls.session.diagnostics.close()
+    await asyncio.to_thread(ls.session.folders.close)
+
+
+# ---- documents -------------------------------------------------------------------------------
+
+
+def did_open(ls: DriftServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.session.diagnostics.schedule(ls, params.text_document.uri, persist=False, notify=False)
+
+
+def did_change(ls: DriftServer, params: types.DidChangeTextDocumentParams) -> None:
+    session = ls.session
+    if session.settings.diagnostics.on == "change" and not session.client.pull_diagnostics:
+        delay = session.settings.diagnostics.debounce_ms
+        session.diagnostics.schedule(ls, params.text_document.uri, persist=False, delay_ms=delay)
+
+
+async def did_save(ls: DriftServer, params: types.DidSaveTextDocumentParams) -> None:
+    if is_config(params.text_document.uri):
+        await config_changed(ls, params.text_document.uri)
+    ls.session.diagnostics.schedule(ls, params.text_document.uri, persist=True)
+
+
+def did_close(ls: DriftServer, params: types.DidCloseTextDocumentParams) -> None:
+    ls.session.diagnostics.clear(ls, params.text_document.uri)

@@ -1,18 +1,8 @@
 """Team memory in the editor: hover text, the `drift.addMemory` command, and the
 "Explain this convention…" code action.
 
-Plain functions; `server.py` wires them (they block on SQLite: call them off the event loop,
-e.g. `await asyncio.to_thread(...)`, as for any storage read):
-
-    @server.command(memory.ADD_MEMORY_COMMAND)
-    def add_memory(ls, *args):
-        result = memory.add_memory(root, args)
-        ls.window_show_message(ShowMessageParams(
-            type=MessageType.Info if result.saved else MessageType.Warning, message=result.message))
-        return result.to_json()                    # {"id": int | None, "message": str}
-    codeAction: actions += memory.explain_code_actions(params.context.diagnostics)
-    hover:      extra = memory.memory_hover_markdown(root, pattern.id, pattern_text)  # str | None
-    initialized: memory.warm(root)                 shutdown: memory.close_all()
+Plain functions over a workspace's `TeamMemory` (its cortex.db, opened lazily and closed
+with the workspace). They block on SQLite: call them off the event loop.
 
 Getting the explanation text: LSP has no input box (`window/showMessageRequest` offers
 buttons only). So the code action runs `drift.addMemory` with `[patternId]` alone and the
@@ -29,79 +19,43 @@ import logging
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 
-from storage.cortex import Cortex, Links, Memory, cortex_db_path
+from drift_lsp.features.convert import DiagnosticData
+from drift_lsp.workspace import TeamMemory
+from storage.cortex import Links, Memory
 from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 
 ADD_MEMORY_COMMAND = "drift.addMemory"
-EXPLAIN_TITLE = "Explain this convention…"
 HOVER_LINKED = 3
 HOVER_SIMILAR = 3
 # Below this cosine similarity a "similar" memory is noise, not knowledge worth a hover line.
 HOVER_MIN_SIMILARITY = 0.2
 _SUMMARY_CHARS = 200
 
-_open: dict[Path, Cortex] = {}
-_open_lock = threading.Lock()
 
-
-def cortex_for(workspace_root: Path) -> Cortex:
-    """The workspace's Cortex, opened (and created) once per root, kept for the server's life."""
-    cortex = _cortex(workspace_root, create=True)
-    assert cortex is not None
-    return cortex
-
-
-def existing_cortex(workspace_root: Path) -> Cortex | None:
-    """Like `cortex_for`, but None instead of creating a cortex.db that isn't there."""
-    return _cortex(workspace_root, create=False)
-
-
-def _cortex(workspace_root: Path, *, create: bool) -> Cortex | None:
-    root = Path(workspace_root).resolve()
-    with _open_lock:
-        cortex = _open.get(root)
-        if cortex is None:
-            if not create and not cortex_db_path(root).exists():
-                return None
-            cortex = Cortex.open(root)
-            _open[root] = cortex
-        return cortex
-
-
-def warm(workspace_root: Path) -> None:
+def warm(memory: TeamMemory) -> None:
     """Load the workspace's memory vectors in the background so the first hover is fast."""
 
     def load() -> None:
         try:
-            cortex = existing_cortex(workspace_root)
+            cortex = memory.get(create=False)
             if cortex is not None:
                 cortex.warm()
         except StorageError as exc:
-            log.warning("could not load team memory for %s: %s", workspace_root, exc)
+            log.warning("could not load team memory for %s: %s", memory.root, exc)
 
     threading.Thread(target=load, name="drift-memory-warm", daemon=True).start()
-
-
-def close_all() -> None:
-    """Close every Cortex opened here (server shutdown): flushes queued access counts."""
-    with _open_lock:
-        cortexes = list(_open.values())
-        _open.clear()
-    for cortex in cortexes:
-        cortex.close()
 
 
 # ---- hover ---------------------------------------------------------------------------------
 
 
-def memory_hover_markdown(workspace_root: Path, pattern_id: str, pattern_text: str) -> str | None:
+def memory_hover_markdown(memory: TeamMemory, pattern_id: str, pattern_text: str) -> str | None:
     """Markdown for the hover under a pattern's examples: the memories linked to it, then
     the memories most similar to `pattern_text`. None when there is nothing to say.
 
@@ -109,7 +63,7 @@ def memory_hover_markdown(workspace_root: Path, pattern_id: str, pattern_text: s
     in-memory top-k; a workspace that has no cortex.db yet is not given one by a hover.
     """
     try:
-        cortex = existing_cortex(workspace_root)
+        cortex = memory.get(create=False)
         if cortex is None:
             return None
         linked = cortex.for_pattern(pattern_id, limit=HOVER_LINKED)
@@ -167,7 +121,7 @@ class AddMemoryResult:
         return {"id": self.memory_id, "message": self.message}
 
 
-def add_memory(workspace_root: Path, arguments: Sequence[Any]) -> AddMemoryResult:
+def add_memory(memory: TeamMemory, arguments: Sequence[Any]) -> AddMemoryResult:
     """Body of `drift.addMemory` [patternId, text]: store a rationale linked to the pattern."""
     if not arguments or not isinstance(arguments[0], str):
         return AddMemoryResult(None, "drift.addMemory needs [patternId, text]")
@@ -181,7 +135,9 @@ def add_memory(workspace_root: Path, arguments: Sequence[Any]) -> AddMemoryResul
         )
     first_line, _, rest = text.strip().partition("\n")
     try:
-        memory = cortex_for(workspace_root).add(
+        cortex = memory.get(create=True)
+        assert cortex is not None
+        saved = cortex.add(
             "rationale",
             first_line.strip(),
             content={"explanation": text.strip()} if rest.strip() else None,
@@ -191,29 +147,30 @@ def add_memory(workspace_root: Path, arguments: Sequence[Any]) -> AddMemoryResul
         )
     except StorageError as exc:
         return AddMemoryResult(None, f"Nothing saved: {exc}")
-    return AddMemoryResult(memory.id, f"Saved memory {memory.id} for this convention.")
+    return AddMemoryResult(saved.id, f"Saved memory {saved.id} for this convention.")
 
 
 # ---- code action ---------------------------------------------------------------------------
 
 
-def explain_code_actions(diagnostics: Iterable[types.Diagnostic]) -> list[types.CodeAction]:
-    """One "Explain this convention…" action per Drift pattern among `diagnostics`."""
+def explain_code_actions(found: Iterable[types.Diagnostic]) -> list[types.CodeAction]:
+    """One "Explain this convention…" action per Drift pattern among `found`."""
     actions = []
     seen: set[str] = set()
-    for diagnostic in diagnostics:
-        data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
-        pattern_id = data.get("patternId")
-        if diagnostic.source != "drift" or not isinstance(pattern_id, str) or pattern_id in seen:
+    for diagnostic in found:
+        data = DiagnosticData.from_lsp(diagnostic)
+        if data is None or data.pattern_id in seen:
             continue
-        seen.add(pattern_id)
+        seen.add(data.pattern_id)
+        # Named: one line may break several conventions, each explained on its own.
+        title = f"Explain this convention: {diagnostic.code}…"
         actions.append(
             types.CodeAction(
-                title=EXPLAIN_TITLE,
+                title=title,
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
                 command=types.Command(
-                    title=EXPLAIN_TITLE, command=ADD_MEMORY_COMMAND, arguments=[pattern_id]
+                    title=title, command=ADD_MEMORY_COMMAND, arguments=[data.pattern_id]
                 ),
             )
         )

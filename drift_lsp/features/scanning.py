@@ -32,8 +32,7 @@ class _Progress:
         self.loop = asyncio.get_running_loop()
 
     async def begin(self) -> None:
-        window = self.ls.client_capabilities.window
-        if not (window and window.work_done_progress):
+        if not self.ls.session.client.work_done_progress:
             return
         progress = self.ls.work_done_progress
         try:
@@ -68,7 +67,7 @@ class _Progress:
 async def scan_with_progress(ls: DriftServer, workspace: Workspace, *, full: bool) -> ScanSummary:
     """Scan `workspace` off the event loop; the client (or shutdown) may cancel it."""
     cancel = threading.Event()
-    ls.state.scans.add(cancel)
+    ls.session.folders.scans.add(cancel)
     progress = _Progress(ls, f"Drift: scanning {workspace.root.name}", cancel)
     summary = None
     try:
@@ -77,7 +76,7 @@ async def scan_with_progress(ls: DriftServer, workspace: Workspace, *, full: boo
             workspace.scan, full=full, progress=progress.report, cancel=cancel
         )
     finally:
-        ls.state.scans.discard(cancel)
+        ls.session.folders.scans.discard(cancel)
         progress.end(f"Drift: scan {summary.status if summary else 'failed'}")
     log.info("scan of %s: %s", workspace.root, summary.to_json())
     return summary

@@ -97,23 +97,18 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
 
 def apply(ls: DriftServer, raw: Any) -> None:
     settings, problems = parse_settings(raw)
-    ls.state.settings = settings
+    ls.session.settings = settings
     ls.set_log_level(settings.log.level)
     # Each problem is shown once while it lasts, however often the client resends it.
-    fresh = [p for p in problems if p not in ls.state.reported_settings]
-    ls.state.reported_settings = set(problems)
+    fresh = [p for p in problems if p not in ls.session.reported_settings]
+    ls.session.reported_settings = set(problems)
     if fresh:
         ls.show("Drift settings: " + "; ".join(fresh) + " (using the defaults for those)")
 
 
-def _pulls(ls: DriftServer) -> bool:
-    workspace = ls.client_capabilities.workspace
-    return bool(workspace and workspace.configuration)
-
-
 async def pull(ls: DriftServer, fallback: Any) -> Any:
     """The `drift` section from the client when it can be asked, else `fallback`."""
-    if not _pulls(ls):
+    if not ls.session.client.configuration:
         return fallback
     try:
         (value,) = await ls.workspace_configuration_async(
@@ -129,4 +124,4 @@ async def did_change_configuration(
     ls: DriftServer, params: types.DidChangeConfigurationParams
 ) -> None:
     apply(ls, await pull(ls, params.settings))
-    ls.diagnostics.refresh_open_documents(ls)
+    ls.session.diagnostics.refresh_open_documents(ls)

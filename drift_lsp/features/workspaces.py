@@ -1,4 +1,5 @@
-"""Which Drift workspace a document belongs to: one per workspace folder (multi-root).
+"""The workspace folders: which Drift workspace a document belongs to, one per folder
+(multi-root).
 
 A folder whose database or config can't be opened is kept in degraded mode with the reason,
 so the user is told once and `drift.restore` can still repair it. Documents outside every
@@ -16,7 +17,6 @@ from pathlib import Path
 from pygls.uris import from_fs_path, to_fs_path
 
 from drift_lsp.config import ConfigError
-from drift_lsp.features.settings import Settings
 from drift_lsp.workspace import Workspace
 from storage.errors import StorageError
 
@@ -24,10 +24,8 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class ServerState:
-    settings: Settings = field(default_factory=Settings)
-    reported_settings: set[str] = field(default_factory=set)
-    pull_diagnostics: bool = False
+class Folders:
+    # The folders given at start-up, in the client's order: the first is the default.
     pending_roots: list[Path] = field(default_factory=list)
     # Deepest first, so a nested folder wins over the folder that contains it.
     roots: list[Path] = field(default_factory=list)
@@ -68,6 +66,10 @@ class ServerState:
 
     def detach(self, root: Path) -> Workspace | None:
         return self.workspaces.pop(root, None)
+
+    def default_root(self) -> Path | None:
+        """The first folder the client gave that is still open, else any open one."""
+        return next((r for r in self.pending_roots + self.roots if r in self.roots), None)
 
     def root_for(self, uri: str) -> Path | None:
         path = path_of(uri)

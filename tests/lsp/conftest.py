@@ -30,9 +30,24 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
+def capabilities(profile: str) -> types.ClientCapabilities:
+    """The client's capabilities. pytest-lsp's VS Code profile is VS Code 1.65, which pushed;
+    VS Code has pulled diagnostics, with refresh, since 1.74, and that is what users run.
+    Neovim 0.11 pulls without refresh support, so the server pushes to it."""
+    found = client_capabilities(profile)
+    if profile == "visual-studio-code":
+        found.text_document.diagnostic = types.DiagnosticClientCapabilities(
+            dynamic_registration=True, related_document_support=False
+        )
+        found.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(
+            refresh_support=True
+        )
+    return found
+
+
 def initialize_params(profile: str, root: Path, options: dict | None = None):
     return types.InitializeParams(
-        capabilities=client_capabilities(profile),
+        capabilities=capabilities(profile),
         root_uri=root.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
         initialization_options=options,
@@ -58,7 +73,9 @@ def accept_registrations(client: LanguageClient) -> None:
 
 
 def uses_pull(client: LanguageClient) -> bool:
-    return client.capabilities.text_document.diagnostic is not None
+    workspace = client.capabilities.workspace
+    refreshes = workspace.diagnostics is not None and workspace.diagnostics.refresh_support
+    return client.capabilities.text_document.diagnostic is not None and bool(refreshes)
 
 
 async def wait_until(condition: Callable[[], bool], seconds: float = 30.0) -> None:
@@ -74,25 +91,35 @@ async def diagnostics(
     client: LanguageClient,
     uri: str,
     expect: Callable[[list], bool] = lambda d: True,
-    seconds: float = 10.0,
+    seconds: float = 30.0,
 ) -> list[types.Diagnostic]:
-    """The document's Drift diagnostics as the client would see them: pulled for a client
-    that supports pull, pushed otherwise (and never both)."""
-    if uses_pull(client):
-        for _ in range(int(seconds / 0.05)):
-            report = await client.text_document_diagnostic_async(
-                types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri))
+    """The document's Drift diagnostics as the client would see them: pushed, or pulled by a
+    client that pulls again only when the server asks it to (`workspace/diagnostic/refresh`),
+    as VS Code does after its own edits."""
+    if not uses_pull(client):
+        await wait_until(
+            lambda: uri in client.diagnostics and expect(list(client.diagnostics[uri])), seconds
+        )
+        return list(client.diagnostics[uri])
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        refreshes = client.diagnostic_refresh_count
+        report = await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri))
+        )
+        items = list(getattr(report, "items", None) or [])
+        if expect(items):
+            assert uri not in client.diagnostics, "pushed to a pull client"
+            return items
+        remaining = deadline - asyncio.get_running_loop().time()
+        if remaining <= 0:
+            raise AssertionError(f"pulled diagnostics never matched: {items}")
+        try:
+            await wait_until(
+                lambda seen=refreshes: client.diagnostic_refresh_count > seen, remaining
             )
-            items = list(getattr(report, "items", None) or [])
-            if expect(items):
-                assert uri not in client.diagnostics, "pushed to a pull client"
-                return items
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"pulled diagnostics never matched: {items}")
-    await wait_until(
-        lambda: uri in client.diagnostics and expect(list(client.diagnostics[uri])), seconds
-    )
-    return list(client.diagnostics[uri])
+        except AssertionError:
+            raise AssertionError(f"no refresh came, and the last pull was {items}") from None
 
 
 def open_file(client: LanguageClient, path: Path, text: str | None = None) -> str:

@@ -9,10 +9,17 @@ from pathlib import Path
 import pytest_lsp
 from conftest import python_repo
 from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from drift_lsp.workspace import Workspace
-from lsp.conftest import PROFILES, SERVER, accept_registrations, diagnostics, open_file
+from lsp.conftest import (
+    PROFILES,
+    SERVER,
+    accept_registrations,
+    capabilities,
+    diagnostics,
+    open_file,
+)
 
 
 def _repo(root: Path, threshold: float, *, scan: bool = True) -> Path:
@@ -36,7 +43,7 @@ async def multi(request, lsp_client: LanguageClient, tmp_path: Path):
     accept_registrations(lsp_client)
     await lsp_client.initialize_session(
         types.InitializeParams(
-            capabilities=client_capabilities(request.param),
+            capabilities=capabilities(request.param),
             root_uri=strict.as_uri(),
             workspace_folders=[_folder(strict), _folder(lenient)],
         )

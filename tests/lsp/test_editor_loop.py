@@ -1,0 +1,189 @@
+"""The editor loop: what a user sees after typing, saving, fixing and deciding, without ever
+reopening a file; edits that land where they should in any position encoding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from lsp.conftest import (
+    PROFILES,
+    SERVER,
+    accept_registrations,
+    diagnostics,
+    initialize_params,
+    open_file,
+    save_file,
+    uses_pull,
+)
+
+NEW_FUNCTION = "\n\ndef fetchEverything(itemId):\n    return itemId\n"
+
+
+def named(items: list[types.Diagnostic], name: str) -> list[types.Diagnostic]:
+    return [d for d in items if f"'{name}'" in d.message]
+
+
+def _edit(action: types.CodeAction | types.Command) -> types.WorkspaceEdit | None:
+    return getattr(action, "edit", None)
+
+
+async def actions_for(
+    client: LanguageClient, uri: str, diagnostic: types.Diagnostic
+) -> list[types.CodeAction]:
+    return (
+        await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri),
+                range=diagnostic.range,
+                context=types.CodeActionContext(diagnostics=[diagnostic]),
+            )
+        )
+        or []
+    )
+
+
+async def test_a_saved_deviation_appears_without_reopening(
+    client: LanguageClient, repo: Path
+) -> None:
+    path = repo / "pkg/mod_1.py"
+    uri = open_file(client, path)
+    assert await diagnostics(client, uri) == []
+    save_file(client, path, path.read_text() + NEW_FUNCTION, 2)
+    items = await diagnostics(client, uri, lambda d: bool(named(d, "fetchEverything")))
+    assert {d.range.start.line for d in named(items, "fetchEverything")} == {22}
+
+
+async def test_pull_clients_are_asked_to_pull_again_after_a_save(
+    client: LanguageClient, repo: Path
+) -> None:
+    if not uses_pull(client):
+        pytest.skip("the server pushes to this client")
+    path = repo / "pkg/mod_1.py"
+    uri = open_file(client, path)
+    assert await diagnostics(client, uri) == []
+    before = client.diagnostic_refresh_count
+    save_file(client, path, path.read_text() + NEW_FUNCTION, 2)
+    await diagnostics(client, uri, lambda d: bool(named(d, "fetchEverything")))
+    assert client.diagnostic_refresh_count > before
+
+
+async def test_approving_elsewhere_refreshes_open_documents(
+    client: LanguageClient, repo: Path
+) -> None:
+    uri = open_file(client, repo / "pkg/deviant.py")
+    (function,) = named(await diagnostics(client, uri, bool), "fetchRemote")
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="drift.ignorePattern", arguments=[function.data["patternId"]]
+        )
+    )
+    await diagnostics(client, uri, lambda d: not named(d, "fetchRemote"))
+
+
+async def test_each_action_is_offered_once_and_approve_only_when_not_approved(
+    client: LanguageClient, repo: Path
+) -> None:
+    path = repo / "pkg/deviant.py"
+    uri = open_file(client, path)
+    items = await diagnostics(client, uri, lambda d: bool(named(d, "fetchRemote")))
+    on_line = [
+        d for d in items if d.range.start.line == named(items, "fetchRemote")[0].range.start.line
+    ]
+    response = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=on_line[0].range,
+            context=types.CodeActionContext(diagnostics=on_line + on_line),
+        )
+    )
+    titles = [a.title for a in response]
+    assert len(titles) == len(set(titles)), titles
+    assert not any(t.startswith("Approve pattern") for t in titles), "already approved"
+    assert "Explain this convention: Function naming…" in titles
+
+
+async def test_an_edited_buffer_gets_no_stale_edits(client: LanguageClient, repo: Path) -> None:
+    path = repo / "pkg/deviant.py"
+    uri = open_file(client, path)
+    items = await diagnostics(client, uri, lambda d: bool(named(d, "resultValue")))
+    (variable,) = named(items, "resultValue")
+    fresh = [a.title for a in await actions_for(client, uri, variable) if _edit(a)]
+    assert any(t.startswith("Rename") for t in fresh)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument("\n" + path.read_text())],
+        )
+    )
+    stale = await actions_for(client, uri, variable)
+    assert [a.title for a in stale if _edit(a)] == []
+    assert stale, "decisions need no edit: still offered"
+
+
+# ---- positions outside the Basic Multilingual Plane -------------------------------------
+
+WIDE = 'def load_1(item_id):\n    """💥 𠜎𠝹 中文 ü"""\n    label = "🎉🎉"; resultValue = item_id\n    return resultValue\n'
+
+
+@pytest_lsp.fixture(params=[(p, e) for p in PROFILES for e in ("utf-16", "utf-8")], config=SERVER)
+async def encoded_client(request, lsp_client: LanguageClient, repo: Path):
+    profile, encoding = request.param
+    params = initialize_params(profile, repo)
+    params.capabilities.general = types.GeneralClientCapabilities(position_encodings=[encoding])
+    accept_registrations(lsp_client)
+    result = await lsp_client.initialize_session(params)
+    lsp_client.encoding = result.capabilities.position_encoding or "utf-16"
+    assert lsp_client.encoding == encoding
+    yield
+    await lsp_client.shutdown_session()
+
+
+def _units(text: str, encoding: str) -> int:
+    return len(text.encode("utf-16-le" if encoding == "utf-16" else "utf-8")) // (
+        2 if encoding == "utf-16" else 1
+    )
+
+
+def _apply(text: str, edits: list[types.TextEdit], encoding: str) -> str:
+    lines = text.split("\n")
+
+    def offset(position: types.Position) -> int:
+        line = lines[position.line]
+        column = next(
+            (i for i in range(len(line) + 1) if _units(line[:i], encoding) >= position.character),
+            len(line),
+        )
+        return sum(len(x) + 1 for x in lines[: position.line]) + column
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character))[::-1]:
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
+
+
+async def test_ranges_and_fixes_in_the_negotiated_encoding(
+    encoded_client: LanguageClient, repo: Path
+) -> None:
+    client = encoded_client
+    path = repo / "pkg/wide.py"
+    path.write_text(WIDE)
+    uri = open_file(client, path)
+    items = await diagnostics(client, uri, lambda d: bool(named(d, "resultValue")))
+    (variable,) = named(items, "resultValue")
+    line = WIDE.split("\n")[2]
+    start = _units(line[: line.index("resultValue")], client.encoding)
+    assert variable.range.start == types.Position(line=2, character=start)
+    actions = await actions_for(client, uri, variable)
+    rename = next(a for a in actions if a.title.startswith("Rename"))
+    (change,) = rename.edit.document_changes
+    fixed = _apply(WIDE, change.edits, client.encoding)
+    assert fixed == WIDE.replace("resultValue", "result_value")
+    ignore = next(a for a in actions if a.title.startswith("Ignore") and _edit(a))
+    (change,) = ignore.edit.document_changes
+    assert _apply(WIDE, change.edits, client.encoding).split("\n")[2] == (
+        "    # drift-ignore[naming/variable]"
+    )
