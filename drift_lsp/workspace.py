@@ -22,6 +22,7 @@ from drift_lsp.analysis.scanner import (
     content_hash,
     observation_groups,
 )
+from drift_lsp.analysis.scope import scope_of, unscoped
 from drift_lsp.analysis.violations import find_violations
 from drift_lsp.config import DriftConfig, load_config
 from drift_lsp.indexing.apply import apply_results
@@ -198,19 +199,28 @@ class Workspace:
             _PATTERN_TABLES,
             lambda c: (pattern_repo.approved(c), pattern_repo.variants(c)),
         )
-        return [
-            ApprovedPattern(
-                id=row.id,
-                detector_id=row.detector_id,
-                pattern_id=row.pattern_id,
-                context=row.context,
-                value=row.value,
-                name=row.name,
-                category=row.category,
-                severity=_resolve_severity(row, rel, self.config, variants),
+        language = language_for_path(rel)
+        if language is None:
+            return []
+        approved = []
+        for row in rows:
+            context, scope = unscoped(row.context)
+            # Only the conventions of this file's language and role apply to it.
+            if scope != scope_of(rel, language.name, row.category):
+                continue
+            approved.append(
+                ApprovedPattern(
+                    id=row.id,
+                    detector_id=row.detector_id,
+                    pattern_id=row.pattern_id,
+                    context=context,
+                    value=row.value,
+                    name=row.name,
+                    category=row.category,
+                    severity=_resolve_severity(row, rel, self.config, variants),
+                )
             )
-            for row in rows
-        ]
+        return approved
 
     def _analyse(self, path: Path, text: str) -> tuple[str, Analysis, bytes] | None:
         rel = self.relative(path)
@@ -262,13 +272,14 @@ class Workspace:
         if stat.st_size != len(data):
             return Learned()  # an unsaved buffer: the database describes files as on disk
         digest = content_hash(data)
+        language = analysis.source.language.name
         result = FileResult(
             rel,
             stat.st_size,
             stat.st_mtime_ns,
             digest,
-            analysis.source.language.name,
-            observations=observation_groups(analysis.observations),
+            language,
+            observations=observation_groups(rel, language, analysis.observations),
         )
         learning = self.config.learning
 

@@ -1,7 +1,7 @@
 """Real examples of a pattern from the codebase, chosen for hover and `drift examples`.
 
 Up to `MAX_EXAMPLES` positive examples per pattern (and a few negative ones from outliers),
-each the located lines with `CONTEXT_LINES` around them, scored for quality: long enough,
+each the located lines with context after them, scored for quality: long enough,
 real code rather than comments or blank lines, and complete statements.
 """
 
@@ -36,6 +36,7 @@ def quality(code: str) -> float:
 
 
 def snippet(lines: list[str], line: int, end_line: int) -> tuple[int, int, str]:
-    start = max(0, line - CONTEXT_LINES)
-    end = min(len(lines) - 1, end_line + CONTEXT_LINES)
-    return start, end, "\n".join(lines[start : end + 1])
+    """The located lines and the context after them. The snippet starts at the located
+    line itself: a hover labels it `file:line`, and that line is what a reader sees first."""
+    end = min(len(lines) - 1, end_line + 2 * CONTEXT_LINES)
+    return line, end, "\n".join(lines[line : end + 1])

@@ -15,8 +15,10 @@ from pathlib import Path
 import pathspec
 
 from drift_lsp.analysis.detect import analyze
+from drift_lsp.analysis.detectors.registry import DETECTORS
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.model import Observation
+from drift_lsp.analysis.scope import scope_of, scoped
 from drift_lsp.config import DriftConfig
 
 log = logging.getLogger(__name__)
@@ -71,15 +73,19 @@ def content_hash(data: bytes) -> str:
 
 
 def observation_groups(
-    observations: Iterable[Observation],
+    rel_path: str, language: str, observations: Iterable[Observation]
 ) -> tuple[ObservationGroup, ...]:
-    """A file's observations as stored: one group per value, its ranges JSON-encoded here in
-    the worker so the parent process and the writer only pass strings along."""
+    """A file's observations as stored: one group per value in the slot of the file's scope
+    (analysis.scope), its ranges JSON-encoded here in the worker so the parent process and
+    the writer only pass strings along."""
     ranges: dict[tuple[str, str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
+    contexts: dict[tuple[str, str], str] = {}
     for o in observations:
-        ranges[o.detector_id, o.context, o.value].append(
-            (o.line, o.column, o.end_line, o.end_column)
-        )
+        context = contexts.get((o.detector_id, o.context))
+        if context is None:
+            scope = scope_of(rel_path, language, DETECTORS[o.detector_id].category)
+            context = contexts[o.detector_id, o.context] = scoped(o.context, scope)
+        ranges[o.detector_id, context, o.value].append((o.line, o.column, o.end_line, o.end_column))
     # Sorted: query captures come in match order, which shifts whenever a query changes.
     return tuple(
         (*key, len(spans), json.dumps(sorted(spans), separators=(",", ":")))
@@ -119,7 +125,7 @@ def analyze_file(task: tuple[str, str, int, int, str | None, int]) -> FileResult
     if status != "ok" or language is None:
         return FileResult(rel, size, mtime_ns, digest, name, status, error)
     try:
-        observations = observation_groups(analyze(language, data, rel).observations)
+        observations = observation_groups(rel, name, analyze(language, data, rel).observations)
     except Exception as exc:  # a grammar or classifier bug must not stop the scan
         return FileResult(rel, size, mtime_ns, digest, name, "parse_error", repr(exc))
     return FileResult(rel, size, mtime_ns, digest, name, observations=observations)

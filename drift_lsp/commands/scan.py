@@ -16,6 +16,7 @@ from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.model import SEVERITIES, Violation
 from drift_lsp.analysis.sarif import to_sarif
 from drift_lsp.analysis.scanner import Walker
+from drift_lsp.analysis.scope import describe, unscoped
 from drift_lsp.config import ConfigError
 from drift_lsp.workspace import Workspace
 from storage.repositories.patterns import STATUSES, PatternFilter
@@ -194,7 +195,8 @@ def _patterns(args: argparse.Namespace) -> int:
     for r in rows:
         print(
             f"{r.id}  {r.status:<10} {r.confidence_level:<9} {r.confidence_score:.2f}  "
-            f"{r.category:<13} {r.name}: {r.value} ({r.location_count} locations, "
+            f"{r.category:<13} {r.name} [{describe(unscoped(r.context)[1])}]: {r.value} "
+            f"({r.location_count} locations, "
             f"{r.outlier_count} deviate)"
         )
     if len(rows) == args.limit:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from drift_lsp.analysis.scope import describe, unscoped
 from drift_lsp.features import memory
 from drift_lsp.features.convert import DiagnosticData, file_link, lsp_markdown
 from drift_lsp.features.workspaces import path_of
@@ -91,9 +92,10 @@ def _section(
     if deviation is not None:
         lines.append(f"**Drift:** expected `{deviation[0]}`, found `{deviation[1]}`\n")
     follow = pattern.location_count - pattern.outlier_count
+    context, scope = unscoped(pattern.context)
     lines.append(
         f"**{pattern.name}** · {pattern.category} · {pattern.status}  \n"
-        f"Convention: `{pattern.value}` ({pattern.context}) · confidence "
+        f"Convention: `{pattern.value}` ({context}, {describe(scope)}) · confidence "
         f"{pattern.confidence_level} ({pattern.confidence_score:.2f})  \n"
         f"{follow} locations follow it, {pattern.outlier_count} deviate"
     )

@@ -49,13 +49,14 @@ class PatternRow:
 
     @property
     def context(self) -> str:
+        """The slot's context, with its scope after an "@" (e.g. "declaration@python:test")."""
         return self.pattern_id.rpartition("/")[2]
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["tags"] = json.loads(self.tags)
         data["value"] = self.value
-        data["context"] = self.context
+        data["context"], _, data["scope"] = self.context.partition("@")
         return data
 
 

@@ -8,6 +8,7 @@ import apsw
 import pytest
 
 from drift_lsp.features import memory as memory_feature
+from drift_lsp.workspace import TeamMemory
 from storage.backup import list_backups, sha256_of
 from storage.cortex import Cortex, cortex_db_path, cortex_doctor, open_cortex_db
 from storage.embeddings import HashingEmbedder
@@ -78,5 +79,7 @@ def test_a_garbage_cortex_db_is_reported_and_left_alone(root: Path) -> None:
     path.write_bytes(garbage)
     with pytest.raises(DatabaseCorruptError, match="not a usable Drift database"):
         Cortex.open(root)
-    assert memory_feature.memory_hover_markdown(root, "0123456789abcdef", "names") is None
+    team = TeamMemory(root)
+    assert memory_feature.memory_hover_markdown(team, "0123456789abcdef", "names") is None
+    team.close()
     assert path.read_bytes() == garbage

@@ -3,6 +3,7 @@ reopening a file; edits that land where they should in any position encoding."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,22 @@ async def test_ranges_and_fixes_in_the_negotiated_encoding(
     assert _apply(WIDE, change.edits, client.encoding).split("\n")[2] == (
         "    # drift-ignore[naming/variable]"
     )
+
+
+async def test_hover_examples_start_at_the_line_they_are_labelled_with(
+    client: LanguageClient, repo: Path
+) -> None:
+    uri = open_file(client, repo / "pkg/deviant.py")
+    await diagnostics(client, uri, bool)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            position=types.Position(line=5, character=6),
+        )
+    )
+    examples = re.findall(
+        r"\[([^\]]+):(\d+)\]\([^)]*\)\n`{3,}python\n([^\n]*)", hover.contents.value
+    )
+    assert examples
+    for rel, line, first in examples:
+        assert (repo / rel).read_text().split("\n")[int(line) - 1] == first

@@ -14,7 +14,7 @@ import pytest
 from drift_lsp.analysis.model import pattern_key
 from drift_lsp.cli import main
 
-FUNCTION_NAMING = pattern_key("naming/function", "snake_case/declaration")
+FUNCTION_NAMING = pattern_key("naming/function", "snake_case/declaration@python")
 VIOLATION_KEYS = {
     "id", "patternId", "severity", "message", "file", "range", "expected", "actual",
     "quickFixes",

@@ -1,5 +1,5 @@
-"""Migration 0003 (observations grouped per value, only deviations stored as locations) keeps
-a scanned database's data both ways."""
+"""Migrations keep a scanned database's data both ways: 0003 (observations grouped per
+value, only deviations stored as locations) and 0005 (slots scoped by language and role)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from drift_lsp.workspace import Workspace, db_path
 from storage.migrate import migrate
 
 GROUPED = 3
+SCOPED = 5
 
 
 def _snapshot(conn: apsw.Connection) -> tuple[list, list]:
@@ -30,6 +31,7 @@ def test_grouped_observations_go_down_to_rows_and_back(py_repo: Path) -> None:
         workspace.scan()
     conn = apsw.Connection(str(db_path(py_repo)))
     conn.execute("PRAGMA foreign_keys = ON")
+    migrate(conn, "drift", SCOPED - 1)
     before = _snapshot(conn)
     observed, locations = conn.execute(
         "SELECT (SELECT sum(occurrences) FROM observation_groups), "
@@ -48,4 +50,33 @@ def test_grouped_observations_go_down_to_rows_and_back(py_repo: Path) -> None:
 
     migrate(conn, "drift", GROUPED)
     assert _snapshot(conn) == before
+    conn.close()
+
+
+def test_scoped_slots_go_down_to_workspace_slots_and_back(py_repo: Path) -> None:
+    with Workspace.open(py_repo) as workspace:
+        workspace.scan()
+    conn = apsw.Connection(str(db_path(py_repo)))
+    conn.execute("PRAGMA foreign_keys = ON")
+    scoped_contexts = {c for (c,) in conn.execute("SELECT context FROM observation_groups")}
+    assert scoped_contexts and all(c.endswith("@python") for c in scoped_contexts)
+    patterns = conn.execute("SELECT count(*) FROM patterns").fetchone()[0]
+
+    migrate(conn, "drift", SCOPED - 1)
+    contexts = {c for (c,) in conn.execute("SELECT context FROM observation_groups")}
+    assert contexts == {c.partition("@")[0] for c in scoped_contexts}
+    assert conn.execute("SELECT count(*) FROM patterns WHERE pattern_id LIKE '%@%'").fetchone() == (
+        0,
+    )
+    assert conn.execute("SELECT count(*) FROM patterns").fetchone()[0] == patterns
+    assert conn.execute("SELECT count(*) FROM files WHERE content_hash != ''").fetchone() == (0,)
+
+    migrate(conn, "drift", SCOPED)
+    conn.close()
+    with Workspace.open(py_repo) as workspace:
+        summary = workspace.scan()
+        assert summary.files_scanned == summary.files_total, "every file is analysed again"
+    conn = apsw.Connection(str(db_path(py_repo)))
+    again = {c for (c,) in conn.execute("SELECT context FROM observation_groups")}
+    assert again == scoped_contexts
     conn.close()

@@ -15,7 +15,7 @@ from conftest import OLD_MTIME_NS, PY_CONVENTIONAL, write_tree
 from drift_lsp.analysis.model import pattern_key
 from drift_lsp.workspace import Workspace
 
-FUNCTION_NAMING = pattern_key("naming/function", "snake_case/declaration")
+FUNCTION_NAMING = pattern_key("naming/function", "snake_case/declaration@python")
 
 
 def scanned(root: Path, **config) -> Workspace:
@@ -30,7 +30,7 @@ def test_learns_function_naming_with_exact_confidence(py_repo: Path) -> None:
     with scanned(py_repo) as workspace:
         pattern = workspace.pattern(FUNCTION_NAMING)
         assert pattern is not None
-        assert (pattern.value, pattern.context) == ("snake_case", "declaration")
+        assert (pattern.value, pattern.context) == ("snake_case", "declaration@python")
         # 8 of 9 functions are snake_case, in 4 of the 5 files that define functions.
         assert pattern.confidence_frequency == pytest.approx(0.8889)
         assert pattern.confidence_consistency == pytest.approx(0.8)
@@ -43,7 +43,9 @@ def test_learns_function_naming_with_exact_confidence(py_repo: Path) -> None:
         status = workspace.status()
         assert status["total_patterns"] == status["approved"] + status["discovered"] > 5
         # Conventions every file follows score high enough to be approved on the first scan.
-        assert workspace.pattern(pattern_key("documentation/docstring", "present/declaration"))
+        assert workspace.pattern(
+            pattern_key("documentation/docstring", "present/declaration@python")
+        )
         assert status["approved"] >= 1
         assert status["categories"]["naming"]["outliers"] >= 3
 
