@@ -6,9 +6,11 @@ answers: scan, check a file's text, look up patterns, examples and status, back 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from drift_lsp.analysis.scanner import (
     content_hash,
     observation_groups,
 )
-from drift_lsp.analysis.scope import scope_of, unscoped
+from drift_lsp.analysis.scope import Packages, scope_of, unscoped
 from drift_lsp.analysis.violations import find_violations
 from drift_lsp.config import DriftConfig, load_config
 from drift_lsp.indexing.apply import apply_results
@@ -52,7 +54,9 @@ _PATTERN_TABLES = ("patterns", "pattern_variants")
 @dataclasses.dataclass(frozen=True)
 class Saved:
     violations: list[Violation]
-    learned: Learned
+    # Resolves once the save is stored and re-learnt from; None when nothing is stored
+    # (an unsaved buffer, a file Drift does not check).
+    committed: Future[Learned] | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,6 +138,7 @@ class Workspace:
         self._scan_lock = threading.Lock()
         self._retention = self._schedule_retention()
         self.memory = TeamMemory(root)
+        self._background = ThreadPoolExecutor(1, thread_name_prefix="drift-examples")
 
     @classmethod
     def open(cls, root: Path, *, readers: int | None = None) -> Workspace:
@@ -202,11 +207,12 @@ class Workspace:
         language = language_for_path(rel)
         if language is None:
             return []
+        package = self.packages().package_of(rel, language.name)
         approved = []
         for row in rows:
             context, scope = unscoped(row.context)
-            # Only the conventions of this file's language and role apply to it.
-            if scope != scope_of(rel, language.name, row.category):
+            # Only the conventions of this file's language, role and package apply to it.
+            if scope != scope_of(rel, language.name, row.category, package):
                 continue
             approved.append(
                 ApprovedPattern(
@@ -221,6 +227,15 @@ class Workspace:
                 )
             )
         return approved
+
+    def packages(self) -> Packages:
+        """The packages that learn on their own, as the last scan found them."""
+        return self.db.cached(
+            "packages",
+            "all",
+            ("packages",),
+            lambda c: Packages(file_repo.learning_packages(c)),
+        )
 
     def _analyse(self, path: Path, text: str) -> tuple[str, Analysis, bytes] | None:
         rel = self.relative(path)
@@ -248,38 +263,39 @@ class Workspace:
         return [] if analysed is None else self._violations(analysed[0], text, analysed[1])
 
     def save_text(self, path: Path, text: str) -> Saved:
-        """A saved file: store its observations and re-learn what they touched (when `text`
-        is what is on disk), then find its violations against the patterns as of that
-        commit, so a save that changes a convention is checked against the new one."""
+        """A saved file: its violations, and its observations sent to the writer (when
+        `text` is what is on disk) to be stored and re-learnt from.
+
+        The violations are found without waiting for that commit, against the patterns it
+        starts from. They are the ones as of the commit unless the commit changes what is
+        enforced, which `Saved.committed` tells: the caller then checks again."""
         analysed = self._analyse(path, text)
         if analysed is None:
-            return Saved([], Learned())
+            return Saved([], None)
         rel, analysis, data = analysed
-        learned = self._store(path, rel, analysis, data)
-        violations = self._violations(rel, text, analysis)
-        if learned.rebuilt:
-            # Examples only serve hover: nobody waits for them.
-            future = refresh_examples(self.db, self.root, learned.rebuilt)
-            if future is not None:
-                future.add_done_callback(_log_failure)
-        return Saved(violations, learned)
+        committed = self._store(path, rel, analysis, data)
+        return Saved(self._violations(rel, text, analysis), committed)
 
-    def _store(self, path: Path, rel: str, analysis: Analysis, data: bytes) -> Learned:
+    def _store(
+        self, path: Path, rel: str, analysis: Analysis, data: bytes
+    ) -> Future[Learned] | None:
         try:
             stat = path.stat()
         except OSError:
-            return Learned()
+            return None
         if stat.st_size != len(data):
-            return Learned()  # an unsaved buffer: the database describes files as on disk
+            return None  # an unsaved buffer: the database describes files as on disk
         digest = content_hash(data)
         language = analysis.source.language.name
+        package = self.packages().package_of(rel, language)
         result = FileResult(
             rel,
             stat.st_size,
             stat.st_mtime_ns,
             digest,
             language,
-            observations=observation_groups(rel, language, analysis.observations),
+            observations=observation_groups(rel, language, package, analysis.observations),
+            package=package,
         )
         learning = self.config.learning
 
@@ -287,14 +303,33 @@ class Workspace:
             if file_repo.content_hash(conn, rel) == digest:
                 file_repo.touch(conn, rel, stat.st_size, stat.st_mtime_ns)
                 return Learned()
-            touched = apply_results(conn, [result])
-            return relearn(conn, touched, learning)
+            return relearn(conn, apply_results(conn, [result]), learning)
 
         try:
-            return self.db.write(write, tables=None)
+            committed = self.db.submit(write, tables=None)
         except StorageError as exc:
             log.warning("could not save the analysis of %s: %s", rel, exc)
-            return Learned()
+            return None
+        committed.add_done_callback(self._after_save)
+        return committed
+
+    def _after_save(self, committed: Future[Learned]) -> None:
+        """On the writer thread: hand the example refresh to another thread, since it reads
+        files and must not hold up the writer."""
+        if committed.exception() is not None:
+            log.warning("could not save an analysis: %s", committed.exception())
+        elif committed.result().rebuilt:
+            rebuilt = committed.result().rebuilt
+            with contextlib.suppress(RuntimeError):  # closing: the next scan picks them
+                self._background.submit(self._refresh_examples, rebuilt)
+
+    def _refresh_examples(self, pattern_ids: set[str]) -> None:
+        try:
+            future = refresh_examples(self.db, self.root, pattern_ids)
+            if future is not None:
+                future.result()
+        except StorageError as exc:
+            log.warning("could not store examples: %s", exc)
 
     # ---- patterns ----------------------------------------------------------------------
 
@@ -377,6 +412,7 @@ class Workspace:
 
     def close(self) -> None:
         self._retention.stop()
+        self._background.shutdown(wait=True, cancel_futures=True)
         self.memory.close()
         self.db.close()
 
@@ -390,11 +426,6 @@ class Workspace:
 def _fence(path: str) -> str:
     language = language_for_path(path)
     return language.fence if language else ""
-
-
-def _log_failure(future) -> None:
-    if future.exception() is not None:
-        log.warning("could not store examples: %s", future.exception())
 
 
 def find_root(start: Path) -> Path:

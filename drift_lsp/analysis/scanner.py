@@ -18,7 +18,7 @@ from drift_lsp.analysis.detect import analyze
 from drift_lsp.analysis.detectors.registry import DETECTORS
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.model import Observation
-from drift_lsp.analysis.scope import scope_of, scoped
+from drift_lsp.analysis.scope import MANIFESTS, scope_of, scoped
 from drift_lsp.config import DriftConfig
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,9 @@ class FileResult:
     error: str | None = None
     observations: tuple[ObservationGroup, ...] = ()
     unchanged: bool = False
+    # The package whose conventions the file's observations count for ("" for the
+    # workspace's): part of their scope.
+    package: str = ""
 
 
 def content_hash(data: bytes) -> str:
@@ -73,7 +76,7 @@ def content_hash(data: bytes) -> str:
 
 
 def observation_groups(
-    rel_path: str, language: str, observations: Iterable[Observation]
+    rel_path: str, language: str, package: str, observations: Iterable[Observation]
 ) -> tuple[ObservationGroup, ...]:
     """A file's observations as stored: one group per value in the slot of the file's scope
     (analysis.scope), its ranges JSON-encoded here in the worker so the parent process and
@@ -83,7 +86,7 @@ def observation_groups(
     for o in observations:
         context = contexts.get((o.detector_id, o.context))
         if context is None:
-            scope = scope_of(rel_path, language, DETECTORS[o.detector_id].category)
+            scope = scope_of(rel_path, language, DETECTORS[o.detector_id].category, package)
             context = contexts[o.detector_id, o.context] = scoped(o.context, scope)
         ranges[o.detector_id, context, o.value].append((o.line, o.column, o.end_line, o.end_column))
     # Sorted: query captures come in match order, which shifts whenever a query changes.
@@ -106,9 +109,9 @@ def classify_bytes(path: str, data: bytes, max_size: int) -> tuple[str, str | No
     return "ok", None
 
 
-def analyze_file(task: tuple[str, str, int, int, str | None, int]) -> FileResult:
+def analyze_file(task: tuple[str, str, int, int, str | None, int, str]) -> FileResult:
     """Worker: read, hash, and detect one file. Never raises: failures become a status."""
-    root, rel, size, mtime_ns, old_hash, max_size = task
+    root, rel, size, mtime_ns, old_hash, max_size, package = task
     language = language_for_path(rel)
     name = language.name if language else None
     try:
@@ -125,10 +128,11 @@ def analyze_file(task: tuple[str, str, int, int, str | None, int]) -> FileResult
     if status != "ok" or language is None:
         return FileResult(rel, size, mtime_ns, digest, name, status, error)
     try:
-        observations = observation_groups(rel, name, analyze(language, data, rel).observations)
+        found = analyze(language, data, rel).observations
+        observations = observation_groups(rel, name, package, found)
     except Exception as exc:  # a grammar or classifier bug must not stop the scan
         return FileResult(rel, size, mtime_ns, digest, name, "parse_error", repr(exc))
-    return FileResult(rel, size, mtime_ns, digest, name, observations=observations)
+    return FileResult(rel, size, mtime_ns, digest, name, observations=observations, package=package)
 
 
 class Walker:
@@ -136,6 +140,8 @@ class Walker:
 
     def __init__(self, root: Path, config: DriftConfig) -> None:
         self.root = root
+        # Folders below the root holding a project manifest, found by the last walk.
+        self.manifest_folders: set[str] = set()
         lines: list[str] = list(config.ignore)
         gitignore = root / ".gitignore"
         if gitignore.is_file():
@@ -161,6 +167,8 @@ class Walker:
                 for d in dirs
                 if d not in DEFAULT_EXCLUDES and not self.ignored(base + d, is_dir=True)
             )
+            if base and not MANIFESTS.isdisjoint(names):
+                self.manifest_folders.add(base[:-1])
             for name in sorted(names):
                 rel = base + name
                 if language_for_path(name) is None or self._spec.match_file(rel):

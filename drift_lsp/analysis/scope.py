@@ -1,9 +1,16 @@
-"""What a convention is learned over: one language, and source or test code apart.
+"""What a convention is learned over: one language, source or test code apart, and one
+package of a monorepo.
 
-A slot's context carries its scope (`declaration@python`, `declaration@python:test`), so
-every part of Drift that keys on (detector, context) learns, stores and enforces per scope
-without knowing about scopes: Python conventions never reach TypeScript, and what tests do
-(no docstrings, print, broad excepts) is never learned as a rule for the source, or back.
+A slot's context carries its scope (`declaration@python`, `declaration@python:test`,
+`declaration@typescript#packages|web`), so every part of Drift that keys on (detector,
+context) learns, stores and enforces per scope without knowing about scopes: Python
+conventions never reach TypeScript, what tests do (no docstrings, print, broad excepts) is
+never learned as a rule for the source, or back, and packages that differ (one uses `var`,
+another `const`) each keep their own way.
+
+A package is a folder below the workspace root with its own manifest. It learns on its own
+only with enough code of a language to learn from (`MIN_PACKAGE_FILES`); a smaller one
+follows the workspace-wide conventions of that language.
 
 TypeScript and TSX share their conventions (one language, with or without JSX); JavaScript
 is apart from both: a codebase's JS is often build scripts and configs with habits of their
@@ -12,6 +19,8 @@ own.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import PurePosixPath
 
@@ -22,6 +31,8 @@ LANGUAGE_GROUP = {"tsx": "typescript"}
 # others (imports, style) describe the codebase as a whole.
 BY_ROLE = frozenset({"documentation", "types", "logging", "errors", "naming", "tests"})
 _TEST_PARTS = frozenset({"test", "tests", "__tests__", "spec", "testing"})
+MANIFESTS = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "package.json", "tsconfig.json"})
+MIN_PACKAGE_FILES = 20
 
 
 @lru_cache(maxsize=4096)
@@ -34,11 +45,50 @@ def is_test_code(rel_path: str) -> bool:
     )
 
 
-def scope_of(rel_path: str, language: str, category: str) -> str:
-    scope = LANGUAGE_GROUP.get(language, language)
+def language_group(language: str) -> str:
+    return LANGUAGE_GROUP.get(language, language)
+
+
+def scope_of(rel_path: str, language: str, category: str, package: str = "") -> str:
+    scope = language_group(language)
     if category in BY_ROLE and is_test_code(rel_path):
         scope += ":test"
-    return scope
+    # "/" separates a pattern's value from its context: a package path must not hold one.
+    return f"{scope}#{package.replace('/', '|')}" if package else scope
+
+
+class Packages:
+    """The packages of a workspace that learn on their own, per language group."""
+
+    def __init__(self, learning: Iterable[tuple[str, str]] = ()) -> None:
+        self.learning = frozenset(learning)  # (package folder, language group)
+
+    @classmethod
+    def of(cls, folders: Iterable[str], files: Iterable[tuple[str, str]]) -> Packages:
+        """From the folders holding a manifest and the (path, language) of every file."""
+        candidates = {folder for folder in folders if folder}
+        counts: Counter[tuple[str, str]] = Counter()
+        for rel, language in files:
+            folder = _nearest(rel, candidates)
+            if folder:
+                counts[folder, language_group(language)] += 1
+        return cls(key for key, count in counts.items() if count >= MIN_PACKAGE_FILES)
+
+    def package_of(self, rel_path: str, language: str) -> str:
+        """The package whose conventions apply to the file, or "" for the workspace's."""
+        group = language_group(language)
+        for parent in PurePosixPath(rel_path).parents:
+            folder = parent.as_posix()
+            if folder != "." and (folder, group) in self.learning:
+                return folder
+        return ""
+
+
+def _nearest(rel_path: str, folders: set[str]) -> str:
+    for parent in PurePosixPath(rel_path).parents:
+        if parent.as_posix() in folders:
+            return parent.as_posix()
+    return ""
 
 
 def scoped(context: str, scope: str) -> str:
@@ -52,6 +102,8 @@ def unscoped(context: str) -> tuple[str, str]:
 
 
 def describe(scope: str) -> str:
-    """For people: "python", "python tests"."""
+    """For people: "python", "python tests", "typescript in packages/web"."""
+    scope, _, package = scope.partition("#")
     language, _, role = scope.partition(":")
-    return f"{language} {role}s" if role else language
+    described = f"{language} {role}s" if role else language
+    return f"{described} in {package.replace('|', '/')}" if package else described

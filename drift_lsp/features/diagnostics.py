@@ -8,8 +8,10 @@ overtaken is dropped, so of many rapid saves only the newest result is published
 
 Freshness: a result the client did not ask for (a save, or a change of patterns, settings
 or config) reaches a pull client through `workspace/diagnostic/refresh`, sent once its
-result differs from what the client has. A save that changes what is enforced (a
-convention learnt, approved or gone) re-diagnoses every other open document of its folder.
+result differs from what the client has. A save's diagnostics are published before its
+observations are committed and re-learnt from; they hold as of that commit unless it
+changes what is enforced (a convention learnt, approved or gone), and then every open
+document of the folder, the saved one included, is diagnosed again.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +30,7 @@ from pygls.lsp.server import LanguageServer
 from drift_lsp.analysis.model import Violation
 from drift_lsp.features.convert import Snapshot, lsp_diagnostic, lsp_location
 from drift_lsp.features.workspaces import path_of, uri_of
+from drift_lsp.indexing.learning import Learned
 from drift_lsp.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -43,8 +46,8 @@ class DocumentDiagnostics:
     snapshot: Snapshot
     items: list[types.Diagnostic]
     result_id: str
-    # Whether this save changed what is enforced in its folder.
-    enforced_changed: bool = False
+    # For a save: resolves once its observations are stored and re-learnt from.
+    committed: Future[Learned] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Diagnostics:
         # The result id each pull client last received per document.
         self._pulled: dict[str, str] = {}
         self._refresh_due = False
+        self._pending_commits: set[asyncio.Future[None]] = set()
         self._executor = ThreadPoolExecutor(ANALYSIS_THREADS, thread_name_prefix="drift-analysis")
 
     # ---- scheduling --------------------------------------------------------------------
@@ -116,10 +120,12 @@ class Diagnostics:
                 continue
             if result is None:
                 continue
-            if result.enforced_changed:
-                self._recheck_folder_of(ls, uri)
             if self._generation.get(uri) == generation:
                 self._deliver(ls, uri, result, wanted.notify)
+            if result.committed is not None:
+                task = asyncio.ensure_future(self._after_commit(ls, uri, result.committed))
+                self._pending_commits.add(task)
+                task.add_done_callback(self._pending_commits.discard)
 
     async def _compute(
         self, ls: LanguageServer, uri: str, persist: bool
@@ -161,11 +167,16 @@ class Diagnostics:
 
         asyncio.get_running_loop().call_soon(send)
 
-    def _recheck_folder_of(self, ls: LanguageServer, saved: str) -> None:
-        root = self.session.folders.root_for(saved)
-        for uri in list(ls.workspace.text_documents):
-            if uri != saved and self.session.folders.root_for(uri) == root:
-                self.schedule(ls, uri, persist=False)
+    async def _after_commit(
+        self, ls: LanguageServer, saved: str, committed: Future[Learned]
+    ) -> None:
+        try:
+            learned = await asyncio.wrap_future(committed)
+        except Exception as exc:  # the writer said why; diagnostics stand as published
+            log.warning("the save of %s was not stored: %s", saved, exc)
+            return
+        if learned.enforced_changed:
+            self.refresh_open_documents(ls, self.session.folders.root_for(saved))
 
     # ---- what the handlers call --------------------------------------------------------
 
@@ -222,18 +233,18 @@ class Diagnostics:
 def _analyse(workspace: Workspace, snapshot: Snapshot, persist: bool) -> DocumentDiagnostics:
     """Runs on the analysis pool: Violations, then their LSP form."""
     path = path_of(snapshot.uri)
-    enforced_changed = False
+    committed = None
     if path is None:
         violations: list[Violation] = []
     elif persist:
         saved = workspace.save_text(path, snapshot.text)
-        violations, enforced_changed = saved.violations, saved.learned.enforced_changed
+        violations, committed = saved.violations, saved.committed
     else:
         violations = workspace.check_text(path, snapshot.text)
     related = _related_locations(workspace, violations)
     items = [lsp_diagnostic(snapshot, v, related.get(v.pattern_id)) for v in violations]
     result_id = _result_id(snapshot.version, violations)
-    return DocumentDiagnostics(snapshot, items, result_id, enforced_changed)
+    return DocumentDiagnostics(snapshot, items, result_id, committed)
 
 
 def _result_id(version: int | None, violations: list[Violation]) -> str:

@@ -46,6 +46,7 @@ def apply_results(conn: apsw.Connection, results: Iterable[FileResult]) -> Touch
             result.language,
             result.status,
             result.error,
+            result.package,
         )
         touched.slots |= scan_repo.replace_observations(conn, result.path, result.observations)
         touched.files.add(result.path)

@@ -21,8 +21,10 @@ from typing import Any
 import apsw
 
 from drift_lsp.analysis.history import last_commit_times
+from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.pool import detection_pool
 from drift_lsp.analysis.scanner import FileResult, Walker, analyze_file
+from drift_lsp.analysis.scope import Packages
 from drift_lsp.config import DriftConfig
 from drift_lsp.indexing.apply import Touched, apply_results, remove_files
 from drift_lsp.indexing.examples import refresh_examples
@@ -80,26 +82,35 @@ class Scan:
         self.cancel = cancel or threading.Event()
         self.summary = ScanSummary(kind="full" if full else "incremental")
         self.learned = Learned()
+        self.packages = Packages()
 
     def _tasks(self) -> tuple[list[tuple], set[str]]:
         stats = self.db.read("file_stats", file_repo.stats)
         max_size = self.config.performance.maxFileSize
-        root, tasks, seen = str(self.root), [], set()
-        for rel, stat in Walker(self.root, self.config):
-            seen.add(rel)
+        walker = Walker(self.root, self.config)
+        found = [(rel, stat, language_for_path(rel)) for rel, stat in walker]
+        self.packages = Packages.of(
+            walker.manifest_folders, ((rel, lang.name) for rel, _, lang in found if lang)
+        )
+        root, tasks = str(self.root), []
+        for rel, stat, language in found:
+            package = self.packages.package_of(rel, language.name) if language else ""
             old = stats.get(rel)
+            # A file whose package starts or stops learning on its own counts elsewhere now.
+            moved = old is not None and old.package != package
             self.summary.files_total += 1
             if (
                 not self.full
                 and old is not None
+                and not moved
                 and old.size == stat.st_size
                 and old.mtime_ns == stat.st_mtime_ns
             ):
                 self.summary.files_skipped += 1
                 continue
-            old_hash = None if self.full or old is None else old.content_hash
-            tasks.append((root, rel, stat.st_size, stat.st_mtime_ns, old_hash, max_size))
-        return tasks, set(stats) - seen
+            old_hash = None if self.full or old is None or moved else old.content_hash
+            tasks.append((root, rel, stat.st_size, stat.st_mtime_ns, old_hash, max_size, package))
+        return tasks, set(stats) - {rel for rel, _, _ in found}
 
     def _results(self, tasks: list[tuple]) -> Iterator[FileResult]:
         workers = self.config.performance.maxWorkers or os.cpu_count() or 1
@@ -180,6 +191,7 @@ class Scan:
             conn, ((path, commits[path]) for path in touched.files if path in commits)
         )
         touched.update(remove_files(conn, deleted))
+        file_repo.set_learning_packages(conn, self.packages.learning)
         learned = Learned()
         if touched or everything:
             learned = relearn(conn, touched, self.config.learning, everything=everything)

@@ -13,13 +13,14 @@ class FileStat:
     size: int
     mtime_ns: int
     content_hash: str
+    package: str
 
 
 def stats(conn: apsw.Connection) -> dict[str, FileStat]:
     return {
-        path: FileStat(size, mtime_ns, content_hash)
-        for path, size, mtime_ns, content_hash in conn.execute(
-            "SELECT path, size, mtime_ns, content_hash FROM files"
+        path: FileStat(size, mtime_ns, content_hash, package)
+        for path, size, mtime_ns, content_hash, package in conn.execute(
+            "SELECT path, size, mtime_ns, content_hash, package FROM files"
         )
     }
 
@@ -38,15 +39,17 @@ def upsert(
     language: str | None,
     status: str = "ok",
     error: str | None = None,
+    package: str = "",
 ) -> None:
     conn.execute(
         "INSERT INTO files (path, size, mtime_ns, content_hash, language, status, error, "
-        "last_scanned_at) VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) "
+        "package, last_scanned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+        "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) "
         "ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
         "content_hash = excluded.content_hash, language = excluded.language, "
-        "status = excluded.status, error = excluded.error, "
+        "status = excluded.status, error = excluded.error, package = excluded.package, "
         "last_scanned_at = excluded.last_scanned_at",
-        (path, size, mtime_ns, content_hash, language, status, error),
+        (path, size, mtime_ns, content_hash, language, status, error, package),
     )
 
 
@@ -70,3 +73,13 @@ def skipped(conn: apsw.Connection) -> list[tuple[str, str, str | None]]:
     return conn.execute(
         "SELECT path, status, error FROM files WHERE status != 'ok' ORDER BY path"
     ).fetchall()
+
+
+def learning_packages(conn: apsw.Connection) -> list[tuple[str, str]]:
+    """(folder, language) of the packages that learn their own conventions."""
+    return conn.execute("SELECT path, language FROM packages ORDER BY 1, 2").fetchall()
+
+
+def set_learning_packages(conn: apsw.Connection, packages: Iterable[tuple[str, str]]) -> None:
+    conn.execute("DELETE FROM packages")
+    conn.executemany("INSERT INTO packages (path, language) VALUES (?, ?)", packages)

@@ -3,6 +3,7 @@ reopening a file; edits that land where they should in any position encoding."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from drift_lsp.workspace import Workspace
 from lsp.conftest import (
     PROFILES,
     SERVER,
@@ -207,3 +209,42 @@ async def test_hover_examples_start_at_the_line_they_are_labelled_with(
     assert examples
     for rel, line, first in examples:
         assert (repo / rel).read_text().split("\n")[int(line) - 1] == first
+
+
+# ---- a save that changes what is enforced -------------------------------------------------
+
+SNAKE = 'def load_{n}(item_id):\n    """Load."""\n    return item_id\n\n\ndef save_{n}(item_id):\n    """Save."""\n    return item_id\n'
+
+
+@pytest_lsp.fixture(params=PROFILES, config=SERVER)
+async def young_client(request, lsp_client: LanguageClient, tmp_path: Path):
+    """A workspace too young to have a naming convention: one file of snake_case functions."""
+    root = tmp_path / "young"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg/first.py").write_text(SNAKE.format(n=1))
+    (root / "pkg/odd.py").write_text(
+        'def fetchThing(item_id):\n    """Fetch."""\n    return item_id\n'
+    )
+    (root / "drift.config.json").write_text(
+        json.dumps({"learning": {"autoApproveThreshold": 0.3, "minOccurrences": 2}})
+    )
+    with Workspace.open(root) as workspace:
+        workspace.scan()
+    accept_registrations(lsp_client)
+    await lsp_client.initialize_session(initialize_params(request.param, root))
+    lsp_client.root = root
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_save_that_teaches_a_convention_rechecks_other_open_documents(
+    young_client: LanguageClient,
+) -> None:
+    client, root = young_client, young_client.root
+    odd = open_file(client, root / "pkg/odd.py")
+    assert not named(await diagnostics(client, odd), "fetchThing")
+    second = root / "pkg/second.py"
+    second.write_text("")
+    open_file(client, second)
+    save_file(client, second, SNAKE.format(n=2) + "\n\n" + SNAKE.format(n=3), 2)
+    await diagnostics(client, odd, lambda d: bool(named(d, "fetchThing")))

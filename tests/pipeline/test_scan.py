@@ -164,7 +164,7 @@ def test_persisting_a_saved_file_relearns(py_repo: Path) -> None:
     with scanned(py_repo) as workspace:
         extra = py_repo / "pkg/extra.py"
         extra.write_text("def fetchOther():\n    pass\n")
-        workspace.save_text(extra, extra.read_text())
+        workspace.save_text(extra, extra.read_text()).committed.result()
         assert workspace.pattern(FUNCTION_NAMING).outlier_count == 2
 
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import apsw
 from conftest import write_tree
 
-from drift_lsp.workspace import Workspace
+from drift_lsp.analysis.scope import MIN_PACKAGE_FILES
+from drift_lsp.workspace import Workspace, db_path
+from storage.migrate import migrate
 from storage.repositories.patterns import PatternFilter
 
 PY = 'def load_{n}(item_id):\n    """Load."""\n    return item_id\n'
@@ -56,3 +59,51 @@ def test_untyped_tests_do_not_teach_the_source_to_be_untyped(tmp_path: Path) -> 
         }
         test = tmp_path / "tests/test_new.py"
         assert rules(workspace, test, UNTYPED_TEST.format(n=9)) == set()
+
+
+VAR = "var total{n} = {n};\nvar other{n} = total{n} + 1;\nconsole.log(other{n});\n"
+CONST = "const total{n} = {n};\nconst other{n} = total{n} + 1;\nconsole.log(other{n});\n"
+
+
+def test_packages_of_a_monorepo_keep_their_own_conventions(tmp_path: Path) -> None:
+    files = {"packages/old/package.json": "{}", "packages/new/package.json": "{}"}
+    files |= {f"packages/old/src/m{n}.js": VAR.format(n=n) for n in range(MIN_PACKAGE_FILES)}
+    files |= {f"packages/new/src/m{n}.js": CONST.format(n=n) for n in range(MIN_PACKAGE_FILES)}
+    # A package too small to learn on its own follows the workspace's JavaScript.
+    files |= {"packages/tiny/package.json": "{}", "packages/tiny/a.js": VAR.format(n=1)}
+    with scan(tmp_path, files) as workspace:
+        found = workspace.patterns(PatternFilter(category="style"), after=None, limit=100)
+        scopes = {p.context.partition("@")[2] for p in found}
+        assert {"javascript#packages|old", "javascript#packages|new"} <= scopes
+        old, new = tmp_path / "packages/old/src/x.js", tmp_path / "packages/new/src/x.js"
+        assert rules(workspace, old, VAR.format(n=99)) == set()
+        assert rules(workspace, new, CONST.format(n=99)) == set()
+        assert rules(workspace, new, VAR.format(n=99)), "var in the const package deviates"
+        assert workspace.packages().package_of("packages/tiny/b.js", "javascript") == ""
+
+
+def test_package_scopes_go_down_and_come_back_with_a_scan(tmp_path: Path) -> None:
+    files = {"packages/old/package.json": "{}"}
+    files |= {f"packages/old/src/m{n}.js": VAR.format(n=n) for n in range(MIN_PACKAGE_FILES)}
+    with scan(tmp_path, files) as workspace:
+        contexts = workspace.db.read(
+            "contexts",
+            lambda c: {x for (x,) in c.execute("SELECT context FROM observation_groups")},
+        )
+    assert contexts and all(c.endswith("#packages|old") for c in contexts)
+    conn = apsw.Connection(str(db_path(tmp_path)))
+    migrate(conn, "drift", 5)
+    down = {x for (x,) in conn.execute("SELECT context FROM observation_groups")}
+    assert down == {c.partition("#")[0] for c in contexts}
+    assert conn.execute("SELECT count(*) FROM patterns WHERE pattern_id LIKE '%#%'").fetchone() == (
+        0,
+    )
+    migrate(conn, "drift", 6)
+    conn.close()
+    with Workspace.open(tmp_path) as workspace:
+        workspace.scan()
+        again = workspace.db.read(
+            "contexts",
+            lambda c: {x for (x,) in c.execute("SELECT context FROM observation_groups")},
+        )
+    assert again == contexts
