@@ -18,7 +18,7 @@ from storage.cortex import (
     SearchHit,
     precomputed_path,
 )
-from storage.repositories.cortex import MEMORY_TYPES, RELATIONSHIP_TYPES, parse_content
+from storage.cortex.model import MEMORY_TYPES, RELATIONSHIP_TYPES, parse_content
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

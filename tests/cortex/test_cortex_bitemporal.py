@@ -6,7 +6,7 @@ import apsw
 import pytest
 
 from storage.cortex import Cortex, Links
-from storage.cortex_errors import CortexError
+from storage.cortex.errors import CortexError
 
 from .conftest import Clock
 

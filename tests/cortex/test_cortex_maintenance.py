@@ -11,7 +11,7 @@ from drift_lsp.features import memory as memory_feature
 from drift_lsp.workspace import TeamMemory
 from storage.backup import list_backups, sha256_of
 from storage.cortex import Cortex, cortex_db_path, cortex_doctor, open_cortex_db
-from storage.embeddings import HashingEmbedder
+from storage.cortex.embeddings import HashingEmbedder
 from storage.errors import DatabaseCorruptError
 
 from .conftest import Clock
