@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from drift_lsp import __version__
 from drift_lsp.analysis.detect import Analysis, analyze
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.model import ApprovedPattern, Violation
@@ -29,23 +30,20 @@ from drift_lsp.indexing.apply import apply_results
 from drift_lsp.indexing.examples import refresh_examples
 from drift_lsp.indexing.learning import Learned, relearn
 from drift_lsp.indexing.scan import Progress, Scan, ScanSummary
-from storage import backup as backup_store
 from storage.backup import BackupInfo
 from storage.cortex import Cortex, cortex_db_path
 from storage.database import DatabaseManager
 from storage.errors import StorageError
+from storage.paths import DRIFT_DIR, db_path
 from storage.repositories import files as file_repo
 from storage.repositories import patterns as pattern_repo
 from storage.repositories import scans as scan_repo
 from storage.repositories import settings as settings_repo
-from storage.repositories.backups import restore_backup
 from storage.repositories.patterns import ExampleRow, LocationRow, PatternRow
 from storage.retention import RetentionPolicy, RetentionSchedule, schedule_retention
 
 log = logging.getLogger(__name__)
 
-DRIFT_DIR = ".drift"
-DB_FILE = "drift.db"
 _PATTERN_TABLES = ("patterns", "pattern_variants")
 
 
@@ -63,10 +61,6 @@ class Example:
     code: str
     language: str
     quality: float
-
-
-def db_path(root: Path) -> Path:
-    return root / DRIFT_DIR / DB_FILE
 
 
 def _resolve_severity(
@@ -123,11 +117,8 @@ class TeamMemory:
 
 
 class Workspace:
-    def __init__(
-        self, root: Path, config: DriftConfig, db: DatabaseManager, readers: int = 2
-    ) -> None:
+    def __init__(self, root: Path, config: DriftConfig, db: DatabaseManager) -> None:
         self.root = root
-        self._readers = readers
         self.config = config
         self.db = db
         self._walker = Walker(root, config)
@@ -141,8 +132,8 @@ class Workspace:
         invalid drift.config.json and StorageError for a database that can't be used."""
         root = root.resolve()
         config = load_config(root)
-        readers = readers or 2
-        workspace = cls(root, config, DatabaseManager(db_path(root), readers=readers), readers)
+        db = DatabaseManager(db_path(root), readers=readers or 2, app_version=__version__)
+        workspace = cls(root, config, db)
         workspace._mirror_config()
         return workspace
 
@@ -362,18 +353,6 @@ class Workspace:
 
     def backup(self, reason: str = "user_requested") -> BackupInfo:
         return self.db.backup(reason)
-
-    def backups(self) -> list[BackupInfo]:
-        return self.db.read("backups", backup_store.list_backups)
-
-    def restore(self, backup_id: int) -> BackupInfo:
-        """Close, swap the backup in, reopen. Returns the safety backup of what was replaced."""
-        self.close()
-        try:
-            return restore_backup(db_path(self.root), backup_id, keep=self.db.backup_keep)
-        finally:
-            self.db = DatabaseManager(db_path(self.root), readers=self._readers)
-            self._retention = self._schedule_retention()
 
     def close(self) -> None:
         self._retention.stop()

@@ -30,11 +30,14 @@ from storage.errors import (
     DatabaseCorruptError,
     DatabaseLockedError,
     DiskFullError,
+    ReadOnlyDatabaseError,
     SchemaTooNewError,
     StorageError,
+    UnsafeDirectoryError,
     WriterClosedError,
 )
 from storage.migrate import current_version, latest_version, migrate
+from storage.paths import check_private_dir
 from storage.repositories import telemetry as telemetry_store
 from storage.telemetry import Telemetry
 
@@ -64,6 +67,8 @@ def _translate(exc: apsw.Error, path: Path, busy_timeout_ms: int) -> StorageErro
         return DiskFullError(path)
     if isinstance(exc, apsw.NotADBError | apsw.CorruptError):
         return DatabaseCorruptError(path, str(exc))
+    if isinstance(exc, apsw.ReadOnlyError | apsw.CantOpenError | apsw.PermissionsError):
+        return ReadOnlyDatabaseError(path, str(exc))
     return exc
 
 
@@ -84,8 +89,11 @@ class DatabaseManager:
         connection_hook: ConnectionHook | None = None,
         auto_migrate: bool = True,
         process_name: str | None = None,
+        app_version: str = "unknown",
     ) -> None:
         self.path = Path(path)
+        # Recorded in each backup; passed in because storage never imports the application.
+        self.app_version = app_version
         self.database = database
         self.busy_timeout_ms = busy_timeout_ms
         self.backup_keep = backup_keep
@@ -103,7 +111,7 @@ class DatabaseManager:
         self._process_name = process_name
         self._opened_at = time.monotonic()
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._check_location()
         self._writer_conn = self._connect(writer=True)
         try:
             self._prepare_schema(auto_migrate)
@@ -121,12 +129,38 @@ class DatabaseManager:
 
     # ---- connections -------------------------------------------------------------------
 
+    def _check_location(self) -> None:
+        """Refuse a folder that is a link or someone else's, and an emptied database that has
+        backups: SQLite would happily start a new empty one and the damage would go unseen."""
+        check_private_dir(self.path.parent)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReadOnlyDatabaseError(self.path.parent, exc.strerror or str(exc)) from exc
+        wal = Path(str(self.path) + "-wal")
+        if (
+            self.path.is_file()
+            and self.path.stat().st_size == 0
+            and not (wal.is_file() and wal.stat().st_size > 0)
+            and backups.list_backups(self.path, self.database)
+        ):
+            raise DatabaseCorruptError(
+                self.path, "the file is empty (0 bytes) although backups of it exist"
+            )
+
     def _connect(self, *, writer: bool) -> apsw.Connection:
-        flags = apsw.SQLITE_OPEN_READWRITE | (apsw.SQLITE_OPEN_CREATE if writer else 0)
+        flags = apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_NOFOLLOW
+        if writer:
+            flags |= apsw.SQLITE_OPEN_CREATE
         try:
             conn = apsw.Connection(str(self.path), flags=flags, statementcachesize=256)
         except apsw.CantOpenError as exc:
-            raise StorageError(f"cannot open {self.path}: {exc}") from exc
+            if self.path.is_symlink():
+                raise UnsafeDirectoryError(self.path, "is a symbolic link") from exc
+            raise StorageError(
+                f"cannot open {self.path}: {exc}; check that the file and its folder exist "
+                f"and are readable and writable"
+            ) from exc
         conn.set_busy_timeout(self.busy_timeout_ms)
         try:
             # Reading the schema is the first touch of the file: a garbage file fails here.
@@ -173,9 +207,14 @@ class DatabaseManager:
             raise _translate(exc, self.path, self.busy_timeout_ms) from exc
 
     def _backup_on(self, conn: apsw.Connection, reason: str) -> backups.BackupInfo:
-        info = backups.snapshot(conn, self.path, reason, self.database)
+        info = self._snapshot(conn, reason)
         with conn:
-            return backups.record(conn, info, self.backup_keep)
+            return backups.record(conn, self.path, info, self.backup_keep)
+
+    def _snapshot(self, conn: apsw.Connection, reason: str) -> backups.BackupInfo:
+        return backups.snapshot(
+            conn, self.path, reason, self.database, app_version=self.app_version
+        )
 
     # ---- writes ------------------------------------------------------------------------
 
@@ -373,9 +412,10 @@ class DatabaseManager:
     def backup(self, reason: str = "user_requested") -> backups.BackupInfo:
         """Copy the live database from a reader, then record it through the writer."""
         with self.reader() as conn:
-            info = backups.snapshot(conn, self.path, reason, self.database)
+            info = self._snapshot(conn, reason)
         return self.write(
-            lambda c: backups.record(c, info, self.backup_keep), tables=("backup_history",)
+            lambda c: backups.record(c, self.path, info, self.backup_keep),
+            tables=("backup_history",),
         )
 
     def stats(self) -> dict[str, Any]:

@@ -58,3 +58,21 @@ class MigrationError(StorageError):
 class WriterClosedError(StorageError):
     def __init__(self) -> None:
         super().__init__("the database writer is closed; no more writes are accepted")
+
+
+class UnsafeDirectoryError(StorageError):
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(
+            f"{path} {why}, so Drift will not read or write there. Remove it (or replace it "
+            f"with a real folder you own) and run `drift scan` again."
+        )
+        self.path = path
+
+
+class ReadOnlyDatabaseError(StorageError):
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(
+            f"{path} cannot be written ({detail}). Make the file and its folder writable "
+            f"(or move the workspace somewhere writable) and retry."
+        )
+        self.path = path

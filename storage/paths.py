@@ -6,7 +6,11 @@ about where a database or its backups are.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
+
+from storage.errors import UnsafeDirectoryError
 
 DRIFT_DIR = ".drift"
 DB_FILE = "drift.db"
@@ -34,3 +38,23 @@ def precomputed_path(root: Path) -> Path:
 def backups_dir(database_path: Path) -> Path:
     """Backups of a database live beside it, whichever database it is."""
     return Path(database_path).parent / BACKUPS_DIR
+
+
+def check_private_dir(path: Path) -> None:
+    """Refuse a folder Drift writes into that is a symbolic link or belongs to another user.
+
+    A repository can commit `.drift` as a link to anywhere (every write would land there),
+    and on a shared machine another user can create it first; nothing is created here.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UnsafeDirectoryError(Path(path), f"cannot be inspected ({exc.strerror})") from exc
+    if stat.S_ISLNK(info.st_mode):
+        raise UnsafeDirectoryError(Path(path), f"is a symbolic link to {os.readlink(path)}")
+    if not stat.S_ISDIR(info.st_mode):
+        raise UnsafeDirectoryError(Path(path), "is not a folder")
+    if info.st_uid != os.geteuid():
+        raise UnsafeDirectoryError(Path(path), f"belongs to another user (uid {info.st_uid})")

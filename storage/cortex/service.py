@@ -171,9 +171,10 @@ class Cortex:
         embedder: Embedder | None = None,
         readers: int = 2,
         clock: Callable[[], str] = utc_now,
+        app_version: str = "unknown",
     ) -> Cortex:
         """Open (creating and migrating if needed) `<root>/.drift/cortex.db`."""
-        db = open_cortex_db(cortex_db_path(root), readers=readers)
+        db = open_cortex_db(cortex_db_path(root), readers=readers, app_version=app_version)
         try:
             return cls(
                 db,

@@ -65,8 +65,3 @@ def set_commit_times(conn: apsw.Connection, times: Iterable[tuple[str, int]]) ->
     """(path, commit time in ns) of files git knows; the others keep NULL."""
     conn.executemany("UPDATE files SET committed_at_ns = ?2 WHERE path = ?1", times)
 
-
-def skipped(conn: apsw.Connection) -> list[tuple[str, str, str | None]]:
-    return conn.execute(
-        "SELECT path, status, error FROM files WHERE status != 'ok' ORDER BY path"
-    ).fetchall()
