@@ -64,4 +64,3 @@ def delete(conn: apsw.Connection, paths: Iterable[str]) -> None:
 def set_commit_times(conn: apsw.Connection, times: Iterable[tuple[str, int]]) -> None:
     """(path, commit time in ns) of files git knows; the others keep NULL."""
     conn.executemany("UPDATE files SET committed_at_ns = ?2 WHERE path = ?1", times)
-
