@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from drift_lsp.analysis.git import git
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.model import SEVERITIES, Violation
 from drift_lsp.analysis.sarif import to_sarif
@@ -123,16 +123,10 @@ def _scan(args: argparse.Namespace) -> int:
 
 def _changed_files(root: Path) -> list[Path] | None:
     """Files changed against git HEAD (tracked and untracked), or None outside git."""
-    try:
-        output = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=all", "-z"],
-            cwd=root,
-            capture_output=True,
-            check=True,
-            timeout=30,
-        ).stdout.decode("utf-8", "replace")
-    except (OSError, subprocess.SubprocessError):
+    status = git(root, "status", "--porcelain", "--untracked-files=all", "-z")
+    if status is None:
         return None
+    output = status.decode("utf-8", "replace")
     entries = [e for e in output.split("\0") if len(e) > 3]
     return [root / entry[3:] for entry in entries if entry[:2].strip() != "D"]
 
