@@ -165,6 +165,10 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    path = cortex_db_path(_root(args)) if args.database == "cortex" else db_path(_root(args))
+    if not path.exists():
+        print(f"drift: no {path.name} yet; run `drift scan` first", file=sys.stderr)
+        return 1
     with _open(args, args.database, auto_migrate=False) as db:
         steps = db.migrate_to(args.to)
     print("\n".join(steps) if steps else "already at that version")
