@@ -17,13 +17,16 @@ from . import Drift, Run, seed
 def drift() -> Drift:
     """`drift(root, *args)` runs the CLI as its own process; no run may print a traceback."""
 
-    def run(root: Path, *args: str, env: dict[str, str] | None = None, **kwargs) -> Run:
+    def run(
+        root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300, **kwargs
+    ) -> Run:
+        # `timeout` only turns a hang into a failure; no test asserts on how long a run takes.
         completed = subprocess.run(
             [sys.executable, "-m", "drift_lsp.cli", "--root", str(root), *args],
             capture_output=True,
             text=True,
             errors="replace",
-            timeout=120,
+            timeout=timeout,
             env={**os.environ, **(env or {})},
             **kwargs,
         )
