@@ -11,6 +11,7 @@ read after a committed write never sees the old value.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import queue
 import sys
@@ -40,6 +41,8 @@ from storage.migrate import current_version, latest_version, migrate
 from storage.paths import check_private_dir
 from storage.repositories import telemetry as telemetry_store
 from storage.telemetry import Telemetry
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 ConnectionHook = Callable[[apsw.Connection], None]
@@ -85,6 +88,7 @@ class DatabaseManager:
         batch_max_items: int = 512,
         batch_window_s: float = 0.002,
         busy_timeout_ms: int = 5000,
+        lock_wait_s: float = 600.0,
         backup_keep: int = backups.DEFAULT_KEEP,
         connection_hook: ConnectionHook | None = None,
         auto_migrate: bool = True,
@@ -96,6 +100,7 @@ class DatabaseManager:
         self.app_version = app_version
         self.database = database
         self.busy_timeout_ms = busy_timeout_ms
+        self.lock_wait_s = lock_wait_s
         self.backup_keep = backup_keep
         self.telemetry = Telemetry()
         self._hook = connection_hook
@@ -286,7 +291,7 @@ class DatabaseManager:
         conn = self._writer_conn
         started = time.perf_counter()
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin(conn)
         except apsw.Error as exc:
             self._fail_all(live, exc)
             return
@@ -325,6 +330,31 @@ class DatabaseManager:
             item.future.set_result(result)
         for item, exc in failed:
             item.future.set_exception(self._wrap(exc))
+
+    def _begin(self, conn: apsw.Connection) -> None:
+        """Take the write lock, waiting up to `lock_wait_s` while another process (a `drift
+        scan` and the editor's server share the file) holds it, and saying so once: its turn
+        comes when that process's transaction ends, which can take longer than one busy
+        timeout."""
+        deadline = time.monotonic() + self.lock_wait_s
+        told = False
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except apsw.BusyError as exc:
+                if time.monotonic() >= deadline:
+                    raise DatabaseLockedError(self.path, int(self.lock_wait_s * 1000)) from exc
+                if not told:
+                    log.warning(
+                        "%s is being written by another Drift process (a scan or the editor); "
+                        "waiting for it to finish (up to %d s)",
+                        self.path,
+                        self.lock_wait_s,
+                    )
+                    told = True
+        if told:
+            log.warning("%s: our turn came, writing now", self.path)
 
     def _wrap(self, exc: BaseException) -> BaseException:
         return (

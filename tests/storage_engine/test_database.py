@@ -131,7 +131,8 @@ def test_locked_database_is_a_clear_error(tmp_path: Path) -> None:
     holder = apsw.Connection(str(path))
     holder.execute("BEGIN IMMEDIATE")
     try:
-        with DatabaseManager(path, busy_timeout_ms=100) as db:
+        # lock_wait_s=0: the error a writer gives once its wait for the lock is used up.
+        with DatabaseManager(path, busy_timeout_ms=100, lock_wait_s=0) as db:
             with pytest.raises(DatabaseLockedError, match="locked by another process"):
                 db.write(lambda c: insert_pattern(c, 1))
     finally:
