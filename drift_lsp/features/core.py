@@ -10,6 +10,7 @@ import logging
 import re
 import sys
 from collections.abc import Coroutine, Generator
+from concurrent.futures import Future
 from typing import Any, BinaryIO
 
 from lsprotocol import types
@@ -65,6 +66,17 @@ class DriftProtocol(LanguageServerProtocol):
         if not ClientFeatures.of(params.capabilities).pull_diagnostics:
             result.capabilities.diagnostic_provider = None
         return result
+
+    def _send_handler_result(self, future: Future[Any], *, msg_id: Any) -> None:
+        # A JSON-RPC error raised on purpose (bad arguments, a degraded folder) is an answer,
+        # not a crash: pygls would log it with a traceback. Bugs still get theirs.
+        error = None if future.cancelled() else future.exception()
+        if not isinstance(error, JsonRpcException):
+            super()._send_handler_result(future, msg_id=msg_id)
+            return
+        self._request_futures.pop(msg_id, None)
+        log.warning("request %s answered with an error: %s", msg_id, error.message)
+        self._send_response(msg_id, error=error.to_response_error())
 
     def handle_message(self, message: Any) -> None:
         if message is _ANSWERED:

@@ -5,6 +5,7 @@ the connection."""
 from __future__ import annotations
 
 import json
+import queue
 import subprocess
 import sys
 import threading
@@ -23,6 +24,8 @@ def frame(message: dict[str, Any], header: bytes | None = None) -> bytes:
 
 
 class Server:
+    """The real server over raw stdio; a thread files every message it sends."""
+
     def __init__(self, cwd: Path) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "drift_lsp"],
@@ -32,11 +35,28 @@ class Server:
             stderr=subprocess.PIPE,
         )
         self.stderr = b""
-        self._drain = threading.Thread(target=self._read_stderr, daemon=True)
-        self._drain.start()
+        self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.notifications: list[dict[str, Any]] = []
+        self._threads = [
+            threading.Thread(target=self._read_stderr, daemon=True),
+            threading.Thread(target=self._read_stdout, daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def _read_stderr(self) -> None:
         self.stderr = self.process.stderr.read()
+
+    def _read_stdout(self) -> None:
+        stdout = self.process.stdout
+        while True:
+            length = 0
+            while (line := stdout.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            if not line:
+                return
+            self.messages.put(json.loads(stdout.read(length)))
 
     def send(self, data: bytes) -> None:
         self.process.stdin.write(data)
@@ -48,32 +68,25 @@ class Server:
     def notify(self, method: str, params: Any = None) -> None:
         self.send(frame({"jsonrpc": "2.0", "method": method, "params": params}))
 
+    def next_message(self) -> dict[str, Any]:
+        try:
+            return self.messages.get(timeout=HANG_GUARD_S)
+        except queue.Empty:
+            pytest.fail(f"the server went quiet; stderr: {self.stderr[-2000:]!r}")
+
     def response(self, request_id: int) -> dict[str, Any]:
-        """The response to `request_id`, skipping notifications and requests to the client."""
-        found: dict[str, Any] = {}
+        """The response to `request_id`; notifications on the way are kept."""
+        while True:
+            message = self.next_message()
+            if message.get("id") == request_id and "method" not in message:
+                return message
+            if "id" not in message:
+                self.notifications.append(message)
 
-        def read() -> None:
-            stdout = self.process.stdout
-            while True:
-                length = 0
-                while (line := stdout.readline()) not in (b"\r\n", b""):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":")[1])
-                if not line:
-                    return
-                message = json.loads(stdout.read(length))
-                if message.get("id") == request_id and "method" not in message:
-                    found.update(message)
-                    return
-
-        reader = threading.Thread(target=read, daemon=True)
-        reader.start()
-        reader.join(HANG_GUARD_S)
-        assert found, f"no response to request {request_id}; stderr: {self.stderr[-2000:]!r}"
-        return found
-
-    def initialize(self) -> None:
-        self.request(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+    def initialize(self, root: Path | None = None) -> None:
+        folders = [{"uri": root.as_uri(), "name": root.name}] if root else None
+        self.request(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {},
+                                       "workspaceFolders": folders})  # fmt: skip
         assert "result" in self.response(1)
         self.notify("initialized", {})
 
@@ -82,7 +95,7 @@ class Server:
             return self.process.wait(HANG_GUARD_S)
         finally:
             self.process.kill()
-            self._drain.join(HANG_GUARD_S)
+            self._threads[0].join(HANG_GUARD_S)
 
 
 @pytest.fixture
@@ -122,3 +135,35 @@ def test_a_malformed_header_costs_one_message_not_the_connection(
     server.notify("exit")
     assert server.wait() == 0
     assert b"malformed header" in server.stderr or b"unreadable message" in server.stderr
+
+
+def test_a_read_only_workspace_is_reported_once_not_opening_forever(
+    server: Server, tmp_path: Path
+) -> None:
+    disk = tmp_path / "ro"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)],
+                             capture_output=True)  # fmt: skip
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        (disk / "app.py").write_text("def load_item(item_id):\n    return item_id\n")
+        assert subprocess.run([sys.executable, "-m", "drift_lsp.cli", "--root", str(disk),
+                               "scan"], capture_output=True).returncode == 0  # fmt: skip
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        server.initialize(disk)
+        server.request(2, "workspace/executeCommand", {"command": "drift.status"})
+        answer = server.response(2)
+        assert "cannot be written" in answer["error"]["message"]
+        server.request(3, "shutdown")
+        server.response(3)
+        server.notify("exit")
+        assert server.wait() == 0
+        while not server.messages.empty():
+            server.notifications.append(server.messages.get())
+        shown = [n["params"]["message"] for n in server.notifications
+                 if n["method"] == "window/showMessage"]  # fmt: skip
+        assert len([m for m in shown if "cannot be written" in m]) == 1, shown
+        assert b"Traceback" not in server.stderr, server.stderr.decode()
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
