@@ -307,6 +307,7 @@ def list_backups(db_path: Path, database: str = "drift") -> list[BackupInfo]:
     """Every backup of the database at `db_path`, newest first, without needing it to open:
     the manifests, plus history rows of backups made before manifests existed."""
     check_private_dir(Path(db_path).parent)
+    check_private_dir(backups_dir(db_path))
     return _merged(_manifests(backups_dir(db_path), database), _history_of(db_path, database))
 
 
@@ -395,7 +396,10 @@ def restore(
         raise BackupError(f"no {database} backup with id {backup_id}; see `drift backups`")
     source_file = _own_file(folder, chosen.name, database)
     if source_file is None:
-        raise BackupError(f"backup {backup_id} is not a regular file in {folder}")
+        raise BackupError(
+            f"backup {backup_id} is not a regular file in {folder}; nothing was changed, pick "
+            f"another one from `drift backups`"
+        )
     try:
         verify(source_file, chosen.sha256)
     except BackupError as exc:

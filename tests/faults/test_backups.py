@@ -83,6 +83,19 @@ def test_a_drift_folder_that_is_a_link_is_refused(tmp_path: Path, drift: Drift) 
     assert list(target.iterdir()) == []
 
 
+def test_a_backups_folder_that_is_a_link_is_refused(
+    seeded: Path, tmp_path: Path, drift: Drift
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("not Drift's")
+    (seeded / ".drift/backups").symlink_to(elsewhere)
+    for command in (("backups",), ("backup",), ("restore", "1")):
+        run = drift(seeded, *command)
+        assert run.code == 2 and "symbolic link" in run.err, command
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"]
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
 def test_a_drift_folder_owned_by_another_user_is_refused(tmp_path: Path, drift: Drift) -> None:
     root = tmp_path / "repo"
