@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from . import Drift, Run, seed
+from .stdio_server import Server
 
 
 @pytest.fixture
@@ -40,3 +42,12 @@ def drift() -> Drift:
 def seeded(tmp_path: Path) -> Path:
     seed(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """The real language server over raw stdio, killed if a test leaves it running."""
+    started = Server(tmp_path)
+    yield started
+    started.process.kill()
+    started.process.wait()

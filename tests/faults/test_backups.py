@@ -15,6 +15,7 @@ from storage.backup import sha256_of
 from storage.database import DatabaseManager
 
 from . import Drift, seed
+from .stdio_server import Server
 
 
 def backup(drift: Drift, root: Path) -> dict:
@@ -165,3 +166,24 @@ def test_backup_refuses_a_database_failing_quick_check(seeded: Path, drift: Drif
     run = drift(seeded, "backup")
     assert run.code == 2 and "quick_check" in run.err and "drift restore" in run.err
     assert not list(seeded.glob(".drift/backups/*"))
+
+
+def test_the_server_restores_a_corrupt_database_from_degraded_mode(
+    seeded: Path, drift: Drift, server: Server
+) -> None:
+    made = backup(drift, seeded)
+    corrupt(seeded / ".drift/drift.db")
+    server.initialize(seeded)
+    server.request(2, "workspace/executeCommand", {"command": "drift.status"})
+    assert "drift restore" in server.response(2)["error"]["message"]
+    server.request(3, "workspace/executeCommand",
+                   {"command": "drift.restore", "arguments": [made["id"]]})  # fmt: skip
+    restored = server.response(3)["result"]
+    assert restored == {"restored": made["id"], "safetyBackup": None}
+    server.request(4, "workspace/executeCommand", {"command": "drift.status"})
+    assert "total_patterns" in server.response(4)["result"]
+    server.request(5, "shutdown")
+    server.response(5)
+    server.notify("exit")
+    assert server.wait() == 0
+    assert list(seeded.glob(".drift/drift.db.damaged-*"))
