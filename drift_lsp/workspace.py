@@ -106,7 +106,7 @@ class TeamMemory:
     def get(self, *, create: bool) -> Cortex | None:
         with self._lock:
             if self._cortex is None and (create or cortex_db_path(self.root).exists()):
-                self._cortex = Cortex.open(self.root)
+                self._cortex = Cortex.open(self.root, app_version=__version__)
             return self._cortex
 
     def close(self) -> None:

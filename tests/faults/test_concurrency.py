@@ -55,14 +55,22 @@ def test_a_full_scan_waits_for_another_writer_and_both_finish(tmp_path: Path, dr
                 holder.stdin.write("\n")
                 holder.stdin.flush()
 
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
+    outputs: list[str] = []
+    # Each pipe has one reader: the watcher owns stderr, this thread stdout.
+    readers = [
+        threading.Thread(target=watch, daemon=True),
+        threading.Thread(target=lambda: outputs.append(scan.stdout.read()), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
     try:
-        out, _ = scan.communicate(timeout=HANG_GUARD_S)
+        scan.wait(HANG_GUARD_S)
     finally:
         scan.kill()
         holder.kill()
-    watcher.join(HANG_GUARD_S)
+    for reader in readers:
+        reader.join(HANG_GUARD_S)
+    out = "".join(outputs)
     assert holder.wait(HANG_GUARD_S) == 0 and holder.stdout.read().strip() == "committed"
     assert scan.returncode == 0, "".join(seen)
     assert json.loads(out)["files_scanned"] == 5
