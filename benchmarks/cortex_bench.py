@@ -25,10 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from report import print_result
 
-from storage.cortex import Cortex, load_sqlite_vec
-from storage.repositories import cortex as repo
+from storage.cortex import MEMORY_TYPES, Cortex, load_sqlite_vec, repo
 
-TYPES = repo.MEMORY_TYPES
+TYPES = MEMORY_TYPES
 K = 10
 
 

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from drift_lsp.config import ConfigError
 from storage.errors import StorageError
 
 # Each module exposes `register(subparsers)` and sets `handler=` on the parsers it adds,
@@ -40,6 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageError as exc:
         print(f"drift: {exc}", file=sys.stderr)
         return 2
+    except ConfigError as exc:
+        print(f"drift: invalid drift.config.json: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("drift: interrupted", file=sys.stderr)
         return 130
@@ -48,6 +52,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # interpreter's final flush doesn't raise again, and exit as a shell expects.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception as exc:
+        # A bug, not a user error: one line naming it and how to report it. DRIFT_DEBUG=1
+        # brings the traceback back for whoever is fixing it.
+        if os.environ.get("DRIFT_DEBUG"):
+            raise
+        print(
+            f"drift: internal error ({type(exc).__name__}: {exc}); nothing more was written. "
+            f"Please report it with the output of the same command run with DRIFT_DEBUG=1.",
+            file=sys.stderr,
+        )
+        return 70
 
 
 if __name__ == "__main__":

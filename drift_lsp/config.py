@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, get_type_hints
+
+import pathspec
 
 from storage.retention import RetentionPolicy
 
@@ -21,6 +24,26 @@ _ENV = {
 
 class ConfigError(ValueError):
     """An invalid drift.config.json; the message names the key and what was expected."""
+
+
+# Ignore patterns become regular expressions, and a pattern with many `*` runs backtracks
+# exponentially on a long name that almost matches: a hostile .gitignore could hang a scan.
+MAX_PATTERN_LENGTH = 1024
+MAX_PATTERN_STARS = 3
+_STAR_RUN = re.compile(r"\*+")
+
+
+def ignore_pattern_problem(pattern: str) -> str | None:
+    """Why Drift will not use a gitignore-style pattern, or None if it can."""
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        return f"longer than {MAX_PATTERN_LENGTH} characters"
+    if len(_STAR_RUN.findall(pattern)) > MAX_PATTERN_STARS:
+        return f"more than {MAX_PATTERN_STARS} wildcard runs (`*`, `**`)"
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+    except (ValueError, re.error) as exc:
+        return f"not a valid pattern ({exc})"
+    return None
 
 
 @dataclass(frozen=True)
@@ -141,11 +164,17 @@ def _build(model: type, data: Any, prefix: str) -> Any:
         elif getattr(kind, "__origin__", None) is list:
             if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
                 raise ConfigError(f"{key}: expected a list of strings")
+            for index, pattern in enumerate(raw):
+                if (problem := ignore_pattern_problem(pattern)) is not None:
+                    raise ConfigError(f"{key}[{index}]: {problem}; fix or remove it")
             values[name] = list(raw)
         elif getattr(kind, "__origin__", None) is dict:
             values[name] = _MAPPINGS[key](key, raw)
         else:
             values[name] = _check_scalar(key, kind, raw)
+    if model is PerformanceConfig and "maxWorkers" in values:
+        # More processes than cores only adds start-up and memory; 0 already means "all".
+        values["maxWorkers"] = min(values["maxWorkers"], os.cpu_count() or 1)
     return model(**values)
 
 
@@ -168,5 +197,9 @@ def load_config(root: Path, environ: dict[str, str] | None = None) -> DriftConfi
     try:
         data = json.loads(path.read_text("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{CONFIG_FILE} is not valid JSON: {exc}") from exc
+        raise ConfigError(f"{CONFIG_FILE} is not valid JSON: {exc}; fix the file") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{CONFIG_FILE} is nested too deeply to be a Drift config") from exc
+    except OSError as exc:
+        raise ConfigError(f"{CONFIG_FILE} cannot be read: {exc.strerror}") from exc
     return parse_config(data, environ)

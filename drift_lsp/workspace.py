@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from drift_lsp import __version__
 from drift_lsp.analysis.detect import Analysis, analyze
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.model import ApprovedPattern, Violation
@@ -31,23 +32,20 @@ from drift_lsp.indexing.apply import apply_results
 from drift_lsp.indexing.examples import refresh_examples
 from drift_lsp.indexing.learning import Learned, relearn
 from drift_lsp.indexing.scan import Progress, Scan, ScanSummary
-from storage import backup as backup_store
 from storage.backup import BackupInfo
 from storage.cortex import Cortex, cortex_db_path
 from storage.database import DatabaseManager
 from storage.errors import StorageError
+from storage.paths import DRIFT_DIR, db_path
 from storage.repositories import files as file_repo
 from storage.repositories import patterns as pattern_repo
 from storage.repositories import scans as scan_repo
 from storage.repositories import settings as settings_repo
-from storage.repositories.backups import restore_backup
 from storage.repositories.patterns import ExampleRow, LocationRow, PatternRow
 from storage.retention import RetentionPolicy, RetentionSchedule, schedule_retention
 
 log = logging.getLogger(__name__)
 
-DRIFT_DIR = ".drift"
-DB_FILE = "drift.db"
 _PATTERN_TABLES = ("patterns", "pattern_variants")
 
 
@@ -67,10 +65,6 @@ class Example:
     code: str
     language: str
     quality: float
-
-
-def db_path(root: Path) -> Path:
-    return root / DRIFT_DIR / DB_FILE
 
 
 def _resolve_severity(
@@ -116,7 +110,7 @@ class TeamMemory:
     def get(self, *, create: bool) -> Cortex | None:
         with self._lock:
             if self._cortex is None and (create or cortex_db_path(self.root).exists()):
-                self._cortex = Cortex.open(self.root)
+                self._cortex = Cortex.open(self.root, app_version=__version__)
             return self._cortex
 
     def close(self) -> None:
@@ -127,11 +121,8 @@ class TeamMemory:
 
 
 class Workspace:
-    def __init__(
-        self, root: Path, config: DriftConfig, db: DatabaseManager, readers: int = 2
-    ) -> None:
+    def __init__(self, root: Path, config: DriftConfig, db: DatabaseManager) -> None:
         self.root = root
-        self._readers = readers
         self.config = config
         self.db = db
         self._walker = Walker(root, config)
@@ -146,8 +137,8 @@ class Workspace:
         invalid drift.config.json and StorageError for a database that can't be used."""
         root = root.resolve()
         config = load_config(root)
-        readers = readers or 2
-        workspace = cls(root, config, DatabaseManager(db_path(root), readers=readers), readers)
+        db = DatabaseManager(db_path(root), readers=readers or 2, app_version=__version__)
+        workspace = cls(root, config, db)
         workspace._mirror_config()
         return workspace
 
@@ -397,18 +388,6 @@ class Workspace:
 
     def backup(self, reason: str = "user_requested") -> BackupInfo:
         return self.db.backup(reason)
-
-    def backups(self) -> list[BackupInfo]:
-        return self.db.read("backups", backup_store.list_backups)
-
-    def restore(self, backup_id: int) -> BackupInfo:
-        """Close, swap the backup in, reopen. Returns the safety backup of what was replaced."""
-        self.close()
-        try:
-            return restore_backup(db_path(self.root), backup_id, keep=self.db.backup_keep)
-        finally:
-            self.db = DatabaseManager(db_path(self.root), readers=self._readers)
-            self._retention = self._schedule_retention()
 
     def close(self) -> None:
         self._retention.stop()

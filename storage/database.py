@@ -11,6 +11,7 @@ read after a committed write never sees the old value.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import queue
 import sys
@@ -30,13 +31,18 @@ from storage.errors import (
     DatabaseCorruptError,
     DatabaseLockedError,
     DiskFullError,
+    ReadOnlyDatabaseError,
     SchemaTooNewError,
     StorageError,
+    UnsafeDirectoryError,
     WriterClosedError,
 )
 from storage.migrate import current_version, latest_version, migrate
+from storage.paths import check_private_dir
 from storage.repositories import telemetry as telemetry_store
 from storage.telemetry import Telemetry
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 ConnectionHook = Callable[[apsw.Connection], None]
@@ -64,6 +70,8 @@ def _translate(exc: apsw.Error, path: Path, busy_timeout_ms: int) -> StorageErro
         return DiskFullError(path)
     if isinstance(exc, apsw.NotADBError | apsw.CorruptError):
         return DatabaseCorruptError(path, str(exc))
+    if isinstance(exc, apsw.ReadOnlyError | apsw.CantOpenError | apsw.PermissionsError):
+        return ReadOnlyDatabaseError(path, str(exc))
     return exc
 
 
@@ -80,14 +88,19 @@ class DatabaseManager:
         batch_max_items: int = 512,
         batch_window_s: float = 0.002,
         busy_timeout_ms: int = 5000,
+        lock_wait_s: float = 600.0,
         backup_keep: int = backups.DEFAULT_KEEP,
         connection_hook: ConnectionHook | None = None,
         auto_migrate: bool = True,
         process_name: str | None = None,
+        app_version: str = "unknown",
     ) -> None:
         self.path = Path(path)
+        # Recorded in each backup; passed in because storage never imports the application.
+        self.app_version = app_version
         self.database = database
         self.busy_timeout_ms = busy_timeout_ms
+        self.lock_wait_s = lock_wait_s
         self.backup_keep = backup_keep
         self.telemetry = Telemetry()
         self._hook = connection_hook
@@ -103,7 +116,7 @@ class DatabaseManager:
         self._process_name = process_name
         self._opened_at = time.monotonic()
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._check_location()
         self._writer_conn = self._connect(writer=True)
         try:
             self._prepare_schema(auto_migrate)
@@ -121,12 +134,38 @@ class DatabaseManager:
 
     # ---- connections -------------------------------------------------------------------
 
+    def _check_location(self) -> None:
+        """Refuse a folder that is a link or someone else's, and an emptied database that has
+        backups: SQLite would happily start a new empty one and the damage would go unseen."""
+        check_private_dir(self.path.parent)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReadOnlyDatabaseError(self.path.parent, exc.strerror or str(exc)) from exc
+        wal = Path(str(self.path) + "-wal")
+        if (
+            self.path.is_file()
+            and self.path.stat().st_size == 0
+            and not (wal.is_file() and wal.stat().st_size > 0)
+            and backups.list_backups(self.path, self.database)
+        ):
+            raise DatabaseCorruptError(
+                self.path, "the file is empty (0 bytes) although backups of it exist"
+            )
+
     def _connect(self, *, writer: bool) -> apsw.Connection:
-        flags = apsw.SQLITE_OPEN_READWRITE | (apsw.SQLITE_OPEN_CREATE if writer else 0)
+        flags = apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_NOFOLLOW
+        if writer:
+            flags |= apsw.SQLITE_OPEN_CREATE
         try:
             conn = apsw.Connection(str(self.path), flags=flags, statementcachesize=256)
         except apsw.CantOpenError as exc:
-            raise StorageError(f"cannot open {self.path}: {exc}") from exc
+            if self.path.is_symlink():
+                raise UnsafeDirectoryError(self.path, "is a symbolic link") from exc
+            raise StorageError(
+                f"cannot open {self.path}: {exc}; check that the file and its folder exist "
+                f"and are readable and writable"
+            ) from exc
         conn.set_busy_timeout(self.busy_timeout_ms)
         try:
             # Reading the schema is the first touch of the file: a garbage file fails here.
@@ -173,9 +212,14 @@ class DatabaseManager:
             raise _translate(exc, self.path, self.busy_timeout_ms) from exc
 
     def _backup_on(self, conn: apsw.Connection, reason: str) -> backups.BackupInfo:
-        info = backups.snapshot(conn, self.path, reason, self.database)
+        info = self._snapshot(conn, reason)
         with conn:
-            return backups.record(conn, info, self.backup_keep)
+            return backups.record(conn, self.path, info, self.backup_keep)
+
+    def _snapshot(self, conn: apsw.Connection, reason: str) -> backups.BackupInfo:
+        return backups.snapshot(
+            conn, self.path, reason, self.database, app_version=self.app_version
+        )
 
     # ---- writes ------------------------------------------------------------------------
 
@@ -247,7 +291,7 @@ class DatabaseManager:
         conn = self._writer_conn
         started = time.perf_counter()
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin(conn)
         except apsw.Error as exc:
             self._fail_all(live, exc)
             return
@@ -286,6 +330,31 @@ class DatabaseManager:
             item.future.set_result(result)
         for item, exc in failed:
             item.future.set_exception(self._wrap(exc))
+
+    def _begin(self, conn: apsw.Connection) -> None:
+        """Take the write lock, waiting up to `lock_wait_s` while another process (a `drift
+        scan` and the editor's server share the file) holds it, and saying so once: its turn
+        comes when that process's transaction ends, which can take longer than one busy
+        timeout."""
+        deadline = time.monotonic() + self.lock_wait_s
+        told = False
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except apsw.BusyError as exc:
+                if time.monotonic() >= deadline:
+                    raise DatabaseLockedError(self.path, int(self.lock_wait_s * 1000)) from exc
+                if not told:
+                    log.warning(
+                        "%s is being written by another Drift process (a scan or the editor); "
+                        "waiting for it to finish (up to %d s)",
+                        self.path,
+                        self.lock_wait_s,
+                    )
+                    told = True
+        if told:
+            log.warning("%s: our turn came, writing now", self.path)
 
     def _wrap(self, exc: BaseException) -> BaseException:
         return (
@@ -373,9 +442,10 @@ class DatabaseManager:
     def backup(self, reason: str = "user_requested") -> backups.BackupInfo:
         """Copy the live database from a reader, then record it through the writer."""
         with self.reader() as conn:
-            info = backups.snapshot(conn, self.path, reason, self.database)
+            info = self._snapshot(conn, reason)
         return self.write(
-            lambda c: backups.record(c, info, self.backup_keep), tables=("backup_history",)
+            lambda c: backups.record(c, self.path, info, self.backup_keep),
+            tables=("backup_history",),
         )
 
     def stats(self) -> dict[str, Any]:

@@ -8,41 +8,24 @@ tracked file none of them touched is at least as old as the oldest of them.
 
 from __future__ import annotations
 
-import logging
-import subprocess
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from drift_lsp.analysis.git import git
 
 MAX_COMMITS = 5000
-_TIMEOUT_S = 30
 _NS = 10**9
-
-
-def _git(root: Path, *args: str) -> bytes | None:
-    try:
-        completed = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
-            cwd=root,
-            capture_output=True,
-            timeout=_TIMEOUT_S,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        log.info("no git history for %s: %s", root, exc)
-        return None
-    return completed.stdout if completed.returncode == 0 else None
 
 
 def last_commit_times(root: Path, max_commits: int = MAX_COMMITS) -> dict[str, int]:
     """Workspace-relative path -> commit time (ns) of the last commit that touched it, for
     every tracked file under `root`; empty outside a git repository or without git."""
-    tracked = _git(root, "ls-files", "-z")
+    tracked = git(root, "ls-files", "-z")
     if not tracked:
         return {}
-    history = _git(
-        root, "log", f"-n{max_commits}", "--format=%x00%ct", "--name-only", "--relative", "-z"
-    )
+    history = git(
+        root, "log", "--no-ext-diff", "--no-textconv", f"-n{max_commits}", "--format=%x00%ct",
+        "--name-only", "--relative", "-z",
+    )  # fmt: skip
     if history is None:
         return {}
     times: dict[str, int] = {}

@@ -74,10 +74,6 @@ def language_for_path(path: str | PurePath) -> Language | None:
     return _BY_EXTENSION.get(os.path.splitext(path)[1].lower())
 
 
-def language_named(name: str) -> Language:
-    return _BY_NAME[name]
-
-
 @cache
 def _ts_language(name: str) -> tree_sitter.Language:
     return tree_sitter.Language(_BY_NAME[name].grammar())

@@ -27,11 +27,6 @@ def make_pattern_id(value: str, context: str) -> str:
     return f"{value}/{context}"
 
 
-def split_pattern_id(pattern_id: str) -> tuple[str, str]:
-    value, _, context = pattern_id.rpartition("/")
-    return value, context
-
-
 class Observation(NamedTuple):
     """One place in a file that does something one particular way.
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import stat as stat_module
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from drift_lsp.analysis.detectors.registry import DETECTORS
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.model import Observation
 from drift_lsp.analysis.scope import MANIFESTS, scope_of, scoped
-from drift_lsp.config import DriftConfig
+from drift_lsp.config import DriftConfig, ignore_pattern_problem
 
 log = logging.getLogger(__name__)
 
@@ -109,16 +110,32 @@ def classify_bytes(path: str, data: bytes, max_size: int) -> tuple[str, str | No
     return "ok", None
 
 
+def _read_regular(path: str, limit: int) -> bytes | str:
+    """Up to `limit` bytes of a regular file, or why it was not read. Opened non-blocking
+    and checked after opening: a FIFO swapped in since the walk must not hang the worker."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        return str(exc)
+    with open(fd, "rb") as handle:
+        if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+            return "not a regular file"
+        try:
+            return handle.read(limit)
+        except OSError as exc:
+            return str(exc)
+
+
 def analyze_file(task: tuple[str, str, int, int, str | None, int, str]) -> FileResult:
     """Worker: read, hash, and detect one file. Never raises: failures become a status."""
     root, rel, size, mtime_ns, old_hash, max_size, package = task
     language = language_for_path(rel)
     name = language.name if language else None
-    try:
-        with open(os.path.join(root, rel), "rb") as handle:
-            data = handle.read(max_size + 1)
-    except OSError as exc:
-        return FileResult(rel, size, mtime_ns, "", name, "parse_error", str(exc))
+    if size > max_size:  # by its stat: a huge file is not even opened
+        return FileResult(rel, size, mtime_ns, "", name, "too_large", f"over {max_size} bytes")
+    data = _read_regular(os.path.join(root, rel), max_size + 1)
+    if isinstance(data, str):
+        return FileResult(rel, size, mtime_ns, "", name, "parse_error", data)
     if len(data) > max_size:
         return FileResult(rel, size, mtime_ns, "", name, "too_large", f"over {max_size} bytes")
     digest = content_hash(data)
@@ -149,7 +166,7 @@ class Walker:
                 lines = gitignore.read_text("utf-8", "replace").splitlines() + lines
             except OSError:
                 log.warning("cannot read %s", gitignore)
-        self._spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        self._spec = pathspec.GitIgnoreSpec.from_lines(_usable_patterns(lines))
 
     def ignored(self, rel: str, is_dir: bool = False) -> bool:
         parts = rel.split("/")
@@ -165,16 +182,47 @@ class Walker:
             dirs[:] = sorted(
                 d
                 for d in dirs
-                if d not in DEFAULT_EXCLUDES and not self.ignored(base + d, is_dir=True)
+                if d not in DEFAULT_EXCLUDES
+                and _nameable(base + d)
+                and not self.ignored(base + d, is_dir=True)
             )
             if base and not MANIFESTS.isdisjoint(names):
                 self.manifest_folders.add(base[:-1])
             for name in sorted(names):
                 rel = base + name
-                if language_for_path(name) is None or self._spec.match_file(rel):
+                if (
+                    language_for_path(name) is None
+                    or not _nameable(rel)
+                    or self._spec.match_file(rel)
+                ):
                     continue
                 try:
                     stat = os.stat(os.path.join(directory, name))
                 except OSError:
                     continue
-                yield rel, stat
+                # A FIFO or device named *.py would block the reader forever.
+                if stat_module.S_ISREG(stat.st_mode):
+                    yield rel, stat
+
+
+def _usable_patterns(lines: list[str]) -> list[str]:
+    """Ignore lines pathspec can compile in bounded time; others are skipped, as git skips
+    the lines it can't parse (config `ignore` is validated when it is loaded)."""
+    usable = []
+    for line in lines:
+        problem = ignore_pattern_problem(line)
+        if problem is None:
+            usable.append(line)
+        else:
+            log.warning("ignoring the .gitignore line %.60r: %s", line, problem)
+    return usable
+
+
+def _nameable(rel: str) -> bool:
+    """A name that is not valid UTF-8 can't be stored or shown; it is skipped, once logged."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        log.warning("skipping %r: its name is not valid UTF-8", rel)
+        return False
+    return True

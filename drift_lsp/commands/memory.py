@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from drift_lsp import __version__
 from storage.cortex import (
     Cortex,
     Links,
@@ -18,7 +19,7 @@ from storage.cortex import (
     SearchHit,
     precomputed_path,
 )
-from storage.repositories.cortex import MEMORY_TYPES, RELATIONSHIP_TYPES, parse_content
+from storage.cortex.model import MEMORY_TYPES, RELATIONSHIP_TYPES, parse_content
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -122,7 +123,7 @@ def _positive(text: str) -> int:
 
 
 def _open(args: argparse.Namespace) -> Cortex:
-    return Cortex.open(Path(args.root))
+    return Cortex.open(Path(args.root), app_version=__version__)
 
 
 def _content(args: argparse.Namespace) -> Any:

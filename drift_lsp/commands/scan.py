@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from drift_lsp.analysis.git import git
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.model import SEVERITIES, Violation
 from drift_lsp.analysis.sarif import to_sarif
@@ -19,9 +20,21 @@ from drift_lsp.analysis.scanner import Walker
 from drift_lsp.analysis.scope import describe, unscoped
 from drift_lsp.config import ConfigError
 from drift_lsp.workspace import Workspace
+from storage.paths import check_private_dir, db_path
 from storage.repositories.patterns import STATUSES, PatternFilter
 
 LEVELS = ("high", "medium", "low", "uncertain")
+
+
+def _positive(text: str) -> int:
+    """argparse type for --limit: a page of zero rows has no last row to continue after."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     scan.add_argument("path", nargs="?", help="workspace root (default: --root)")
     scan.add_argument("--full", action="store_true", help="re-analyse every file")
     scan.add_argument("--json", action="store_true", help="print a JSON summary")
-    scan.set_defaults(handler=_scan)
+    scan.set_defaults(handler=_scan, creates=True)
 
     check = subparsers.add_parser("check", help="report violations of approved patterns")
     check.add_argument("paths", nargs="*", help="files to check (default: changed files)")
@@ -42,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--status", choices=STATUSES)
     listing.add_argument("--level", choices=LEVELS)
     listing.add_argument("--after", metavar="ID", help="continue after this pattern id")
-    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--limit", type=_positive, default=50)
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_patterns)
 
@@ -58,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     examples = subparsers.add_parser("examples", help="real examples of a pattern")
     examples.add_argument("id")
-    examples.add_argument("--limit", type=int, default=5)
+    examples.add_argument("--limit", type=_positive, default=5)
     examples.add_argument("--json", action="store_true")
     examples.set_defaults(handler=_examples)
 
@@ -68,6 +81,11 @@ def open_workspace(args: argparse.Namespace) -> Iterator[Workspace]:
     root = Path(getattr(args, "path", None) or args.root)
     if not root.is_dir():
         raise SystemExit(f"drift: {root} is not a directory")
+    check_private_dir(db_path(root).parent)
+    if not getattr(args, "creates", False) and not db_path(root).exists():
+        # Only a scan creates the database; anything else would report on an empty one.
+        print(f"drift: no scan yet in {root.resolve()}; run `drift scan` first", file=sys.stderr)
+        raise SystemExit(1)
     try:
         workspace = Workspace.open(root)
     except ConfigError as exc:
@@ -123,16 +141,10 @@ def _scan(args: argparse.Namespace) -> int:
 
 def _changed_files(root: Path) -> list[Path] | None:
     """Files changed against git HEAD (tracked and untracked), or None outside git."""
-    try:
-        output = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=all", "-z"],
-            cwd=root,
-            capture_output=True,
-            check=True,
-            timeout=30,
-        ).stdout.decode("utf-8", "replace")
-    except (OSError, subprocess.SubprocessError):
+    status = git(root, "status", "--porcelain", "--untracked-files=all", "-z")
+    if status is None:
         return None
+    output = status.decode("utf-8", "replace")
     entries = [e for e in output.split("\0") if len(e) > 3]
     return [root / entry[3:] for entry in entries if entry[:2].strip() != "D"]
 
@@ -155,9 +167,9 @@ def _targets(workspace: Workspace, paths: list[str]) -> list[Path]:
 
 def _walk_under(workspace: Workspace, folder: Path) -> Iterator[tuple[str, Any]]:
     prefix = "" if folder == workspace.root else folder.relative_to(workspace.root).as_posix()
-    for rel, stat in Walker(workspace.root, workspace.config):
+    for rel, info in Walker(workspace.root, workspace.config):
         if not prefix or rel.startswith(prefix + "/"):
-            yield rel, stat
+            yield rel, info
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -165,11 +177,10 @@ def _check(args: argparse.Namespace) -> int:
         fmt = args.format or workspace.config.ci.reportFormat
         fail_on = args.fail_on or workspace.config.ci.failOn
         violations: list[Violation] = []
+        max_size = workspace.config.performance.maxFileSize
         for path in _targets(workspace, args.paths):
-            try:
-                text = path.read_text("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                print(f"drift: skipped {path}: {exc}", file=sys.stderr)
+            text = _checkable_text(path, max_size)
+            if text is None:
                 continue
             violations.extend(workspace.check_text(path, text))
     if fmt == "json":
@@ -183,6 +194,21 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{len(violations)} violation(s)")
     threshold = SEVERITIES.index(fail_on)
     return int(any(SEVERITIES.index(v.severity) <= threshold for v in violations))
+
+
+def _checkable_text(path: Path, max_size: int) -> str | None:
+    """The file's text, or None (said on stderr) for what check must not read: a FIFO or
+    device would block, a file over the size limit is skipped by its stat alone."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{path} is not a regular file")
+        if info.st_size > max_size:
+            raise OSError(f"{info.st_size} bytes is over the {max_size}-byte maxFileSize limit")
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"drift: skipped {path}: {exc}", file=sys.stderr)
+        return None
 
 
 def _patterns(args: argparse.Namespace) -> int:

@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from drift_lsp.workspace import Workspace, db_path
+from drift_lsp import __version__
+from drift_lsp.workspace import Workspace
 from storage import backup as backup_store
 from storage import doctor
-from storage.cortex import cortex_db_path, cortex_doctor, open_cortex_db
+from storage.cortex import cortex_doctor, open_cortex_db
 from storage.database import DatabaseManager
-from storage.repositories import backups as backups_repo
+from storage.migrate import current_version, latest_version
+from storage.paths import check_private_dir, cortex_db_path, db_path
 from storage.repositories import telemetry as telemetry_store
 
 
@@ -54,12 +56,14 @@ def _root(args: argparse.Namespace) -> Path:
 def _open(args: argparse.Namespace, database: str = "drift", **kwargs: Any) -> DatabaseManager:
     root = _root(args)
     if database == "cortex":
-        return open_cortex_db(cortex_db_path(root), **kwargs)
-    return DatabaseManager(db_path(root), **kwargs)
+        return open_cortex_db(cortex_db_path(root), app_version=__version__, **kwargs)
+    return DatabaseManager(db_path(root), app_version=__version__, **kwargs)
 
 
 def _no_database(args: argparse.Namespace) -> bool:
-    if db_path(_root(args)).exists():
+    path = db_path(_root(args))
+    check_private_dir(path.parent)  # a linked .drift is refused, not reported as "no scan"
+    if path.exists():
         return False
     print("drift: no scan yet; run `drift scan`", file=sys.stderr)
     return True
@@ -137,10 +141,12 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _backups(args: argparse.Namespace) -> int:
+    # Read from the manifests beside the backups, never by opening the database: listing
+    # must work when the database is the thing that is broken.
     rows = []
-    for database in _databases(args):
-        with _open(args, database, auto_migrate=False) as db:
-            rows.extend(db.read("backups", lambda c, d=database: backup_store.list_backups(c, d)))
+    root = _root(args)
+    for database, path in (("drift", db_path(root)), ("cortex", cortex_db_path(root))):
+        rows.extend(backup_store.list_backups(path, database))
     if args.json:
         print(json.dumps([b.to_json() for b in rows], indent=2))
         return 0
@@ -153,12 +159,16 @@ def _backups(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     root = _root(args)
     path = cortex_db_path(root) if args.database == "cortex" else db_path(root)
-    safety = backups_repo.restore_backup(path, args.id, database=args.database)
-    print(f"restored backup {args.id} into {path}; the replaced database is backup {safety.id}")
+    result = backup_store.restore(path, args.id, database=args.database, app_version=__version__)
+    print(f"restored backup {args.id} into {path}; {result.describe()}")
     return 0
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    path = cortex_db_path(_root(args)) if args.database == "cortex" else db_path(_root(args))
+    if not path.exists():
+        print(f"drift: no {path.name} yet; run `drift scan` first", file=sys.stderr)
+        return 1
     with _open(args, args.database, auto_migrate=False) as db:
         steps = db.migrate_to(args.to)
     print("\n".join(steps) if steps else "already at that version")
@@ -167,11 +177,21 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _doctor(args: argparse.Namespace) -> int:
     root = _root(args)
+    if _no_database(args):
+        return 1
     problems = []
     with _open(args, auto_migrate=False) as db:
-        problems += [
-            f"drift.db: {p}" for p in db.read("doctor", lambda c: doctor.check(c, full=args.full))
-        ]
+        found, supported = db.read("version", current_version), latest_version("drift")
+        if found < supported:
+            problems.append(
+                f"drift.db: schema {found}, this Drift uses {supported}: run `drift migrate` "
+                f"(or any `drift scan`, which migrates after a backup)"
+            )
+        else:
+            problems += [
+                f"drift.db: {p}"
+                for p in db.read("doctor", lambda c: doctor.check(c, full=args.full))
+            ]
     problems += [f"cortex.db: {p}" for p in cortex_doctor(root)]
     if problems:
         print("\n".join(problems))

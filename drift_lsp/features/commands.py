@@ -15,13 +15,16 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
+from drift_lsp import __version__
 from drift_lsp.features import memory
 from drift_lsp.features.convert import example_json
 from drift_lsp.features.scanning import scan_with_progress
 from drift_lsp.features.workspaces import open_workspace
-from drift_lsp.workspace import Workspace, db_path
+from drift_lsp.workspace import Workspace
+from storage.backup import BackupError
+from storage.backup import restore as restore_backup
 from storage.errors import StorageError
-from storage.repositories.backups import BackupError, restore_backup
+from storage.paths import db_path
 
 if TYPE_CHECKING:
     from drift_lsp.features.core import DriftServer
@@ -101,7 +104,9 @@ async def restore(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
     if workspace is not None:
         await asyncio.to_thread(workspace.close)
     try:
-        safety = await asyncio.to_thread(restore_backup, db_path(root), backup_id)
+        result = await asyncio.to_thread(
+            restore_backup, db_path(root), backup_id, app_version=__version__
+        )
     except StorageError as exc:
         raise _storage_failure(exc) from exc
     finally:
@@ -110,11 +115,12 @@ async def restore(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
         ls.show(problem, types.MessageType.Error)
     else:
         ls.show(
-            f"Drift: restored backup {backup_id}; the replaced database is backup {safety.id}",
+            f"Drift: restored backup {backup_id}; {result.describe()}",
             types.MessageType.Info,
         )
     ls.session.diagnostics.refresh_open_documents(ls)
-    return {"restored": backup_id, "safetyBackup": safety.to_json()}
+    safety = result.safety.to_json() if result.safety else None
+    return {"restored": backup_id, "safetyBackup": safety}
 
 
 async def rescan(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:

@@ -7,8 +7,11 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
+import sys
 from collections.abc import Coroutine, Generator
-from typing import Any
+from concurrent.futures import Future
+from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.exceptions import (
@@ -64,6 +67,17 @@ class DriftProtocol(LanguageServerProtocol):
             result.capabilities.diagnostic_provider = None
         return result
 
+    def _send_handler_result(self, future: Future[Any], *, msg_id: Any) -> None:
+        # A JSON-RPC error raised on purpose (bad arguments, a degraded folder) is an answer,
+        # not a crash: pygls would log it with a traceback. Bugs still get theirs.
+        error = None if future.cancelled() else future.exception()
+        if not isinstance(error, JsonRpcException):
+            super()._send_handler_result(future, msg_id=msg_id)
+            return
+        self._request_futures.pop(msg_id, None)
+        log.warning("request %s answered with an error: %s", msg_id, error.message)
+        self._send_response(msg_id, error=error.to_response_error())
+
     def handle_message(self, message: Any) -> None:
         if message is _ANSWERED:
             return
@@ -84,6 +98,42 @@ class DriftProtocol(LanguageServerProtocol):
             self._send_response(message.id, error=error.to_response_error())
         else:
             log.warning("ignoring %s: %s", method, error.message)
+
+
+_LENGTH_HEADER = re.compile(rb"content-length:", re.IGNORECASE)
+_LENGTH = re.compile(rb"content-length:[ \t]*(\d{1,12})[ \t]*\r?\n", re.IGNORECASE)
+
+
+class ResyncingStdin:
+    """The stdin pygls reads from, made to survive a malformed `Content-Length` header.
+
+    pygls reads headers line by line and ignores a line it can't parse; after a malformed
+    length it never reads that message's body, so the body and the next header arrive as one
+    line, the next header is never recognised, and the server stays alive but deaf for good.
+    Here a header line is put back into the one form pygls accepts, and a line with junk in
+    front of a header is cut back to that header: one bad message costs that message only.
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+
+    def readline(self) -> bytes:
+        line = self._stream.readline()
+        starts = [match.start() for match in _LENGTH_HEADER.finditer(line)]
+        if not starts:
+            return line
+        if starts[-1] > 0:
+            log.error("skipped %d bytes of an unreadable message", starts[-1])
+            line = line[starts[-1] :]
+        length = _LENGTH.fullmatch(line)
+        if length is None:
+            # pygls ignores it; the body that follows is cut off the next header above.
+            log.error("malformed header %r: that message is skipped", line[:80])
+            return line
+        return b"Content-Length: %d\r\n" % int(length[1])
+
+    def read(self, size: int) -> bytes:
+        return self._stream.read(size)
 
 
 class ClientLogHandler(logging.Handler):
@@ -113,6 +163,12 @@ class DriftServer(LanguageServer):
         self._tasks: set[asyncio.Task[Any]] = set()
         self.client_log = ClientLogHandler(self)
         self.client_log.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        super().start_io(ResyncingStdin(stdin or sys.stdin.buffer), stdout)
+        # pygls swallows the SystemExit that carries `exit`'s code. The spec: 0 after a
+        # shutdown request, 1 otherwise (also when the client just went away).
+        sys.exit(0 if self.protocol._shutdown else 1)
 
     def attach_client_log(self) -> None:
         """Start mirroring logs to the client (called from the running loop)."""

@@ -69,12 +69,6 @@ def set_commit_times(conn: apsw.Connection, times: Iterable[tuple[str, int]]) ->
     conn.executemany("UPDATE files SET committed_at_ns = ?2 WHERE path = ?1", times)
 
 
-def skipped(conn: apsw.Connection) -> list[tuple[str, str, str | None]]:
-    return conn.execute(
-        "SELECT path, status, error FROM files WHERE status != 'ok' ORDER BY path"
-    ).fetchall()
-
-
 def learning_packages(conn: apsw.Connection) -> list[tuple[str, str]]:
     """(folder, language) of the packages that learn their own conventions."""
     return conn.execute("SELECT path, language FROM packages ORDER BY 1, 2").fetchall()

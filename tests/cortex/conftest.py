@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from storage.cortex import Cortex
-from storage.cortex_time import format_time
+from storage.cortex.time import format_time
 
 
 class Clock:

@@ -6,7 +6,7 @@ import apsw
 import pytest
 
 from storage.cortex import Cortex, Links
-from storage.cortex_errors import CortexError
+from storage.cortex.errors import CortexError
 
 from .conftest import Clock
 
@@ -104,7 +104,7 @@ def test_archive_hides_but_never_deletes_until_retention(cortex: Cortex, clock: 
     assert [m.id for m in cortex.list(include_archived=True).items] == [kept.id]
     assert cortex.history(memory.id) == []
     assert cortex.check() == []
-    [backup] = (cortex.db.path.parent / "backups").iterdir()
+    [backup] = (cortex.db.path.parent / "backups").glob("*.db")
     assert backup.name.startswith("cortex-") and "pre_destructive_operation" in backup.name
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from storage.cortex import Cortex, precomputed_path
-from storage.cortex_errors import CortexError, EmbeddingError
-from storage.embeddings import DIMENSIONS, Embedder, HashingEmbedder, MiniLMEmbedder
+from storage.cortex.embeddings import DIMENSIONS, Embedder, HashingEmbedder, MiniLMEmbedder
+from storage.cortex.errors import CortexError, EmbeddingError
 
 from .conftest import Clock
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from storage.cortex import Cortex, Links
-from storage.cortex_errors import CortexError
+from storage.cortex.errors import CortexError
 from storage.database import DatabaseManager
 
 PATTERN = "0123456789abcdef"

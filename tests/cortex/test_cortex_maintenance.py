@@ -11,7 +11,7 @@ from drift_lsp.features import memory as memory_feature
 from drift_lsp.workspace import TeamMemory
 from storage.backup import list_backups, sha256_of
 from storage.cortex import Cortex, cortex_db_path, cortex_doctor, open_cortex_db
-from storage.embeddings import HashingEmbedder
+from storage.cortex.embeddings import HashingEmbedder
 from storage.errors import DatabaseCorruptError
 
 from .conftest import Clock
@@ -24,7 +24,7 @@ def test_backup_copies_memories_and_vectors_and_the_copy_is_searchable(
     info = cortex.db.backup()
     assert info.database == "cortex" and info.schema_version == 1
     assert sha256_of(Path(info.path)) == info.sha256
-    assert [b.id for b in cortex.db.read("t", lambda c: list_backups(c, "cortex"))] == [info.id]
+    assert [b.id for b in list_backups(cortex.db.path, "cortex")] == [info.id]
 
     restored_root = tmp_path / "restored"
     cortex_db_path(restored_root).parent.mkdir(parents=True)

@@ -8,8 +8,8 @@ import apsw
 import pytest
 
 from storage.cortex import load_sqlite_vec, open_cortex_db
+from storage.cortex.model import MEMORY_TYPES, RELATIONSHIP_TYPES
 from storage.migrate import current_version
-from storage.repositories.cortex import MEMORY_TYPES, RELATIONSHIP_TYPES
 
 EXPECTED_TABLES = {
     "memories", "memory_versions", "memory_types", "relationship_types",

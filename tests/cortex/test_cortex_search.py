@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from storage.cortex import Cortex, SearchFilter
-from storage.cortex_errors import CortexError
-from storage.embeddings import DIMENSIONS
+from storage.cortex.embeddings import DIMENSIONS
+from storage.cortex.errors import CortexError
 
 from .conftest import Clock
 

@@ -77,5 +77,7 @@ def test_neovim_shows_diagnostics_hover_examples_and_backs_up(
         "Function naming: expected snake_case, found camelCase 'fetchRemote'"
     )
     assert "```python" in results["hover"] and "pkg/mod_" in results["hover"]
-    assert [Path(p).parent.name for p in results["backups"]] == ["backups"]
+    # Each backup has a JSON manifest beside it.
+    backups = [p for p in results["backups"] if p.endswith(".db")]
+    assert [Path(p).parent.name for p in backups] == ["backups"]
     assert any("backup #" in message for message in results["messages"])

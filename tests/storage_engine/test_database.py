@@ -131,7 +131,8 @@ def test_locked_database_is_a_clear_error(tmp_path: Path) -> None:
     holder = apsw.Connection(str(path))
     holder.execute("BEGIN IMMEDIATE")
     try:
-        with DatabaseManager(path, busy_timeout_ms=100) as db:
+        # lock_wait_s=0: the error a writer gives once its wait for the lock is used up.
+        with DatabaseManager(path, busy_timeout_ms=100, lock_wait_s=0) as db:
             with pytest.raises(DatabaseLockedError, match="locked by another process"):
                 db.write(lambda c: insert_pattern(c, 1))
     finally:
@@ -213,16 +214,16 @@ def test_backup_under_load_restore_and_retention(tmp_path: Path) -> None:
         infos = [db.backup() for _ in range(12)]
         stop.set()
         writer.join()
-        kept = db.read("b", backup_store.list_backups)
+        kept = backup_store.list_backups(path)
         first = infos[2]
     assert [b.id for b in kept] == [b.id for b in reversed(infos[2:])]
     assert not Path(infos[0].path).exists()
     for info in kept:
         backup_store.verify(Path(info.path), info.sha256)
-    safety = backup_store.restore(path, first.id)
+    safety = backup_store.restore(path, first.id, app_version="test").safety
     assert safety.reason == "pre_destructive_operation"
     with DatabaseManager(path) as db:
         restored = db.read("n", lambda c: c.execute("SELECT count(*) FROM patterns").fetchone()[0])
-        history = db.read("b", backup_store.list_backups)
+        history = backup_store.list_backups(path)
     assert restored > 0
     assert safety.id in {b.id for b in history}

