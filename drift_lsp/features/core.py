@@ -25,7 +25,8 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from drift_lsp import __version__
-from drift_lsp.features.session import ClientFeatures, Session
+from drift_lsp.features.client import ClientFeatures
+from drift_lsp.features.session import Session
 
 log = logging.getLogger(__name__)
 

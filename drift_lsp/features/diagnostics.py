@@ -22,19 +22,27 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from drift_lsp.analysis.model import Violation
+from drift_lsp.features.client import ClientFeatures
 from drift_lsp.features.convert import Snapshot, lsp_diagnostic, lsp_location
-from drift_lsp.features.workspaces import path_of, uri_of
+from drift_lsp.features.options import Settings
+from drift_lsp.features.workspaces import Folders, path_of, uri_of
 from drift_lsp.indexing.learning import Learned
 from drift_lsp.workspace import Workspace
 
-if TYPE_CHECKING:
-    from drift_lsp.features.session import Session
+
+class SessionView(Protocol):
+    """What diagnostics need of the Session (which owns them)."""
+
+    settings: Settings
+    client: ClientFeatures
+    folders: Folders
+
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +67,7 @@ class _Wanted:
 
 
 class Diagnostics:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: SessionView) -> None:
         self.session = session
         self.cache: dict[str, DocumentDiagnostics] = {}
         self._wanted: dict[str, _Wanted] = {}

@@ -16,8 +16,8 @@ from lsprotocol import types
 
 from drift_lsp.config import CONFIG_FILE, ConfigError
 from drift_lsp.features import memory, settings
+from drift_lsp.features.client import ClientFeatures
 from drift_lsp.features.scanning import scan_with_progress
-from drift_lsp.features.session import ClientFeatures
 from drift_lsp.features.workspaces import open_workspace, path_of
 
 if TYPE_CHECKING:
