@@ -16,6 +16,7 @@ from typing import Any
 
 from drift_lsp import __version__
 from drift_lsp.analysis.detect import Analysis, analyze
+from drift_lsp.analysis.explain import Explanation, explain
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.model import ApprovedPattern, Violation
 from drift_lsp.analysis.scanner import (
@@ -373,6 +374,29 @@ class Workspace:
             pattern_id,
             ("patterns", "observation_groups"),
             lambda c: pattern_repo.conforming_location(c, pattern_id),
+        )
+
+    def explain(self, pattern_id: str) -> Explanation | None:
+        """Why the pattern was learned: shares per occurrence and per file, scope, approval."""
+        pattern = self.pattern(pattern_id)
+        if pattern is None:
+            return None
+        slot = (pattern.detector_id, pattern.context)
+
+        def read(conn):
+            return scan_repo.slot_rows(conn, slot), pattern_repo.decision(conn, pattern_id)
+
+        rows, decision = self.db.read("explain", read)
+        return explain(
+            pattern.detector_id,
+            pattern.name,
+            pattern.value,
+            pattern.context,
+            pattern.status,
+            pattern.confidence_score,
+            decision,
+            self.config.learning.autoApproveThreshold,
+            rows,
         )
 
     def set_status(self, pattern_ids: list[str], status: str) -> int:

@@ -516,3 +516,11 @@ def set_counts(conn: apsw.Connection, pattern_id: str, locations: int, outliers:
         "AND (location_count != ? OR outlier_count != ?)",
         (locations, outliers, pattern_id, locations, outliers),
     )
+
+
+def decision(conn: apsw.Connection, pattern_id: str) -> tuple[str, str, str] | None:
+    """(decision, decided_by, decided_at) of a person's decision on the pattern, if any."""
+    return conn.execute(
+        "SELECT decision, decided_by, decided_at FROM learned_patterns WHERE pattern_id = ?",
+        (pattern_id,),
+    ).fetchone()
