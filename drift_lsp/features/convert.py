@@ -174,7 +174,8 @@ def lsp_diagnostic(
             violation.line, violation.column, violation.end_line, violation.end_column
         ),
         severity=_SEVERITY.get(violation.severity, types.DiagnosticSeverity.Warning),
-        code=violation.pattern_name or violation.pattern_id,
+        # The rule's one name, as in SARIF, suppression comments and the CLI.
+        code=violation.detector_id or violation.pattern_id,
         source=SOURCE,
         message=violation.message,
         data=data.to_lsp(),

@@ -29,7 +29,7 @@ def _diagnostic(source: str = "drift", pattern_id: str | None = PATTERN) -> type
     return types.Diagnostic(
         range=types.Range(start=point, end=point),
         message="function name should be snake_case",
-        code="Function naming",
+        code="naming/function",
         source=source,
         data=DiagnosticData(
             "naming/function", pattern_id, "v1", "snake_case", "camelCase", 1
@@ -48,7 +48,7 @@ def test_hover_is_none_and_creates_nothing_without_memories(
 
 def test_explain_then_hover_shows_the_linked_and_similar_memories(team: TeamMemory) -> None:
     [action] = memory.explain_code_actions([_diagnostic(), _diagnostic(), _diagnostic("mypy")])
-    assert action.title == "Explain this convention: Function naming…"
+    assert action.title == "Explain this convention: naming/function…"
     assert action.command.command == "drift.addMemory"
     assert action.command.arguments == [PATTERN]
 

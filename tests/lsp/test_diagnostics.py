@@ -14,7 +14,7 @@ from lsp.conftest import diagnostics, open_file, save_file, uses_pull
 
 
 def naming(items: list[types.Diagnostic]) -> list[types.Diagnostic]:
-    return [d for d in items if d.code == "Function naming"]
+    return [d for d in items if d.code == "naming/function"]
 
 
 async def test_open_shows_drift_diagnostics(client: LanguageClient, repo: Path) -> None:
@@ -47,10 +47,8 @@ def _edits(action: types.CodeAction) -> list[TextEdit]:
 async def test_quick_fix_removes_the_diagnostic(client: LanguageClient, repo: Path) -> None:
     path = repo / "pkg/deviant.py"
     uri = open_file(client, path)
-    items = await diagnostics(
-        client, uri, lambda d: any(x.code == "Local variable naming" for x in d)
-    )
-    variable = next(d for d in items if d.code == "Local variable naming")
+    items = await diagnostics(client, uri, lambda d: any(x.code == "naming/variable" for x in d))
+    variable = next(d for d in items if d.code == "naming/variable")
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri),
@@ -60,16 +58,14 @@ async def test_quick_fix_removes_the_diagnostic(client: LanguageClient, repo: Pa
     )
     titles = [a.title for a in actions]
     assert "Rename 'resultValue' to 'result_value' in this function" in titles
-    assert any(t.startswith("Ignore Local variable naming on this line") for t in titles)
+    assert any(t.startswith("Ignore naming/variable on this line") for t in titles)
     assert any(t.startswith("Ignore pattern") for t in titles)
     fix = next(a for a in actions if a.title.startswith("Rename"))
     assert fix.is_preferred
     fixed = apply_edits(path.read_text(), _edits(fix))
     assert not parse(language_for_path(path), fixed.encode()).root_node.has_error
     save_file(client, path, fixed, 2)
-    await diagnostics(
-        client, uri, lambda d: d and not any(x.code == "Local variable naming" for x in d)
-    )
+    await diagnostics(client, uri, lambda d: d and not any(x.code == "naming/variable" for x in d))
 
 
 async def test_ignore_line_action_suppresses(client: LanguageClient, repo: Path) -> None:
@@ -84,7 +80,7 @@ async def test_ignore_line_action_suppresses(client: LanguageClient, repo: Path)
             context=types.CodeActionContext(diagnostics=[function]),
         )
     )
-    ignore = next(a for a in actions if a.title.startswith("Ignore Function naming on this line"))
+    ignore = next(a for a in actions if a.title.startswith("Ignore naming/function on this line"))
     fixed = apply_edits(path.read_text(), _edits(ignore))
     assert "# drift-ignore[naming/function]\ndef fetchRemote" in fixed
     save_file(client, path, fixed, 2)

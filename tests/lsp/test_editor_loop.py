@@ -107,7 +107,7 @@ async def test_each_action_is_offered_once_and_approve_only_when_not_approved(
     titles = [a.title for a in response]
     assert len(titles) == len(set(titles)), titles
     assert not any(t.startswith("Approve pattern") for t in titles), "already approved"
-    assert "Explain this convention: Function naming…" in titles
+    assert "Explain this convention: naming/function…" in titles
 
 
 async def test_an_edited_buffer_gets_no_stale_edits(client: LanguageClient, repo: Path) -> None:

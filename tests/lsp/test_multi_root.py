@@ -53,7 +53,7 @@ async def multi(request, lsp_client: LanguageClient, tmp_path: Path):
 
 
 def _function_naming(items: list[types.Diagnostic]) -> bool:
-    return any(d.code == "Function naming" for d in items)
+    return any(d.code == "naming/function" for d in items)
 
 
 async def test_each_folder_is_checked_against_its_own_conventions(

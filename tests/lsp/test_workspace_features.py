@@ -107,7 +107,7 @@ async def test_invalid_config_is_reported_and_the_old_one_kept(
 
 async def test_config_change_takes_effect(client: LanguageClient, repo: Path) -> None:
     uri = open_file(client, repo / "pkg/deviant.py")
-    await diagnostics(client, uri, lambda d: any(x.code == "Function naming" for x in d))
+    await diagnostics(client, uri, lambda d: any(x.code == "naming/function" for x in d))
     config = repo / "drift.config.json"
     config.write_text(json.dumps({"severity": {"naming": "error"}}))
     client.workspace_did_change_watched_files(
@@ -119,7 +119,7 @@ async def test_config_change_takes_effect(client: LanguageClient, repo: Path) ->
         client,
         uri,
         lambda d: any(
-            x.code == "Function naming" and x.severity == types.DiagnosticSeverity.Error for x in d
+            x.code == "naming/function" and x.severity == types.DiagnosticSeverity.Error for x in d
         ),
     )
 
