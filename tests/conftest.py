@@ -12,6 +12,9 @@ from drift_lsp.analysis.model import TextEdit
 
 # Old enough that the age part of confidence is saturated, so numbers are exact.
 OLD_MTIME_NS = 1_600_000_000 * 10**9
+# The hand-made workspaces are a few files each: the evidence auto-approval asks of a real
+# project (drift_lsp.config.LearningConfig) is lowered to what they hold.
+SMALL_REPO_LEARNING = {"minOccurrences": 3, "minFiles": 2}
 
 
 def apply_edits(text: str, edits: list[TextEdit] | tuple[TextEdit, ...]) -> str:

@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 
 from drift_lsp.analysis.detect import Analysis
+from drift_lsp.analysis.detectors.registry import DETECTORS
 from drift_lsp.analysis.fixes import FixFinder
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.model import ApprovedPattern, Observation, Violation
@@ -36,8 +37,9 @@ def find_violations(
     analysis: Analysis | None = None,
 ) -> list[Violation]:
     """Observations of `text` whose (detector, context) has an approved pattern with another
-    value, minus suppressed ones. Pass the `analysis` the observations came from, if at hand,
-    so quick fixes don't parse the text again."""
+    value the detector enforces it against (never a practice against a convention of its
+    absence), minus suppressed ones. Pass the `analysis` the observations came from, if at
+    hand, so quick fixes don't parse the text again."""
     by_slot = {(p.detector_id, p.context): p for p in approved}
     if not by_slot:
         return []
@@ -50,7 +52,11 @@ def find_violations(
         pattern = by_slot.get((observation.detector_id, observation.context))
         if pattern is None or observation.value == pattern.value:
             continue
-        if suppressions.covers(observation.line, (pattern.id, pattern.name, pattern.detector_id)):
+        detector = DETECTORS.get(pattern.detector_id)
+        if detector is None or not detector.enforces(pattern.value, observation.value):
+            continue
+        keys = (pattern.id, pattern.name, pattern.detector_id)
+        if suppressions.covers(observation.line, keys, detector.suppressed_by):
             continue
         violations.append(
             Violation(

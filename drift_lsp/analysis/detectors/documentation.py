@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tree_sitter
 
-from drift_lsp.analysis.detectors.base import Detector
+from drift_lsp.analysis.detectors.base import ABSENCE, PRACTICE, Detector
 from drift_lsp.analysis.source import Source
 
 
@@ -43,5 +43,11 @@ DETECTORS = (
         classify=_docstring,
         severity="info",
         captures=("function.name", "class.name", "method.name"),
+        values={"missing": ABSENCE, "present": PRACTICE},
+        suppressed_by=(
+            *("D100", "D101", "D102", "D103", "D104", "D105", "D106", "D107"),
+            *("missing-docstring", "missing-function-docstring", "missing-class-docstring"),
+            *("C0111", "C0115", "C0116", "require-jsdoc", "jsdoc/require-jsdoc"),
+        ),
     ),
 )

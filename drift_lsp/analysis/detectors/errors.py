@@ -6,7 +6,7 @@ import re
 
 import tree_sitter
 
-from drift_lsp.analysis.detectors.base import Detector, FixRequest
+from drift_lsp.analysis.detectors.base import ABSENCE, PRACTICE, Detector, FixRequest
 from drift_lsp.analysis.model import QuickFix, TextEdit
 from drift_lsp.analysis.source import Source
 
@@ -88,6 +88,11 @@ DETECTORS = (
         captures=("errors.handler",),
         # A JavaScript `catch` has no exception type to be broad or specific about.
         languages=("python",),
+        values={"bare": ABSENCE, "broad": ABSENCE, "specific": PRACTICE},
+        suppressed_by=(
+            *("BLE001", "E722", "B001", "W0702", "W0703", "W0718"),
+            *("bare-except", "broad-except", "broad-exception-caught"),
+        ),
     ),
     Detector(
         "errors/handling",
@@ -98,5 +103,12 @@ DETECTORS = (
         classify=_handling,
         span=_span,
         captures=("errors.handler",),
+        values={
+            "swallowed": ABSENCE,
+            "handled": PRACTICE,
+            "logged": PRACTICE,
+            "reraised": PRACTICE,
+        },
+        suppressed_by=("S110", "S112", "SIM105", "W0702", "no-empty"),
     ),
 )

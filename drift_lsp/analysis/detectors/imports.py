@@ -58,6 +58,7 @@ DETECTORS = (
         "Whether the project's own modules are imported relatively or absolutely.",
         "import",
         classify=_relative,
+        suppressed_by=("TID252", "import/no-relative-parent-imports"),
     ),
     Detector(
         "imports/module_system",
@@ -66,6 +67,7 @@ DETECTORS = (
         "ES modules (`import`) or CommonJS (`require`).",
         "import",
         classify=_module_system,
+        suppressed_by=("no-var-requires", "no-require-imports", "import/no-commonjs"),
     ),
     Detector(
         "imports/default_named",

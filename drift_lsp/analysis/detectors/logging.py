@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import tree_sitter
 
-from drift_lsp.analysis.detectors.base import Detector, FixRequest
+from drift_lsp.analysis.detectors.base import ABSENCE, PRACTICE, Detector, FixRequest
 from drift_lsp.analysis.detectors.edits import captures, replace_node
 from drift_lsp.analysis.detectors.rename import enclosing_function
 from drift_lsp.analysis.model import QuickFix, TextEdit
@@ -218,6 +218,8 @@ DETECTORS = (
         span=_callee,
         fix=_fix_output,
         captures=("logging.method", "logging.print"),
+        values={"print": ABSENCE, "console": ABSENCE, "logging": PRACTICE, "logger": PRACTICE},
+        suppressed_by=("T201", "T203", "print-statement", "no-console"),
     ),
     Detector(
         "logging/format",
@@ -229,6 +231,10 @@ DETECTORS = (
         span=_span_first_argument,
         captures=("logging.method",),
         languages=("python",),
+        suppressed_by=(
+            *("G001", "G002", "G003", "G004"),
+            *("logging-fstring-interpolation", "logging-format-interpolation", "logging-not-lazy"),
+        ),
     ),
     Detector(
         "logging/logger_name",

@@ -12,6 +12,8 @@ from drift_lsp.analysis.naming_styles import naming_style, shows_style
 from drift_lsp.analysis.source import Source
 
 _SELF = frozenset({"self", "cls"})
+# Other linters' codes for "this name breaks the naming rules", whatever the kind of name.
+_ANY_NAME = ("invalid-name", "C0103", "camelcase", "naming-convention", "id-match")
 
 
 def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
@@ -91,6 +93,7 @@ DETECTORS = (
         "declaration",
         classify=_function,
         captures=("function.name", "naming.function"),
+        suppressed_by=("N802", *_ANY_NAME),
     ),
     Detector(
         "naming/method",
@@ -101,6 +104,7 @@ DETECTORS = (
         # `constructor` needs no exception: a single lowercase word shows no style.
         classify=_method,
         captures=("function.name", "method.name"),
+        suppressed_by=("N802", "N815", *_ANY_NAME),
     ),
     Detector(
         "naming/class",
@@ -110,6 +114,7 @@ DETECTORS = (
         "declaration",
         classify=_name_style,
         captures=("class.name", "naming.class"),
+        suppressed_by=("N801", "N818", "new-cap", *_ANY_NAME),
     ),
     Detector(
         "naming/constant",
@@ -118,6 +123,7 @@ DETECTORS = (
         "How module-level constants bound to literals are named.",
         "assignment",
         classify=_constant,
+        suppressed_by=("N816", *_ANY_NAME),
     ),
     Detector(
         "naming/variable",
@@ -127,6 +133,7 @@ DETECTORS = (
         "assignment",
         classify=_variable,
         fix=rename_in_scope,
+        suppressed_by=("N806", "N816", *_ANY_NAME),
     ),
     Detector(
         "naming/parameter",
@@ -136,6 +143,7 @@ DETECTORS = (
         "declaration",
         classify=_parameter,
         fix=rename_in_scope,
+        suppressed_by=("N803", *_ANY_NAME),
     ),
     Detector(
         "naming/file",
@@ -145,5 +153,12 @@ DETECTORS = (
         "unknown",
         classify_path=_file,
         severity="info",
+        suppressed_by=(
+            "N999",
+            "invalid-name",
+            "C0103",
+            "filenames/match-regex",
+            "unicorn/filename-case",
+        ),
     ),
 )

@@ -7,7 +7,7 @@ import re
 
 import tree_sitter
 
-from drift_lsp.analysis.detectors.base import Detector, FixRequest
+from drift_lsp.analysis.detectors.base import ABSENCE, PRACTICE, Detector, FixRequest
 from drift_lsp.analysis.detectors.edits import replace_node
 from drift_lsp.analysis.model import QuickFix
 from drift_lsp.analysis.source import Source
@@ -186,6 +186,7 @@ DETECTORS = (
         classify=_quotes,
         severity="hint",
         fix=_fix_quotes,
+        suppressed_by=("Q000", "Q001", "Q002", "Q003", "quotes", "inconsistent-quotes"),
     ),
     Detector(
         "style/declaration",
@@ -196,6 +197,9 @@ DETECTORS = (
         classify=_declaration,
         span=_keyword,
         fix=_fix_declaration,
+        # `const` for what is never reassigned is the practice; `var` the oldest absence.
+        values={"var": ABSENCE, "let": ABSENCE, "const": PRACTICE},
+        suppressed_by=("prefer-const", "no-var"),
     ),
     Detector(
         "style/equality",
@@ -205,6 +209,8 @@ DETECTORS = (
         "conditional",
         classify=_equality,
         fix=_fix_equality,
+        values={"loose": ABSENCE, "strict": PRACTICE},
+        suppressed_by=("eqeqeq",),
     ),
     Detector(
         "style/todo",
@@ -215,5 +221,7 @@ DETECTORS = (
         classify=_todo,
         severity="info",
         fix=_fix_todo,
+        values={"bare": ABSENCE, "owner": PRACTICE},
+        suppressed_by=("TD002", "TD003", "FIX001", "FIX002", "fixme", "no-warning-comments"),
     ),
 )
