@@ -219,3 +219,151 @@ def test_another_linters_suppression_for_the_same_concern_counts(
 )  # fmt: skip
 def test_a_suppression_for_another_concern_does_not(path, text, detector_id, value) -> None:
     assert len(reported(path, text, detector_id, value)) == 1
+
+
+# --- known false-positive shapes ---------------------------------------------------------
+
+REAL_SHAPES = [
+    # attrs _make.py: the other quote inside an f-string's replacement field (before 3.12).
+    ("a.py", 'name = (\n    f"<attrs generated {func_name}."\n'
+     '    f"{getattr(cls, \'__qualname__\', cls.__name__)}>"\n)\n', "style/quotes", "double"),
+    # requests cookies.py
+    ("a.py", "raise TypeError(f\"max-age: {morsel['max-age']} must be integer\")\n",
+     "style/quotes", "double"),
+    # content that holds the preferred quote keeps the other one
+    ("a.py", "x = 'say \"hi\"'\n", "style/quotes", "double"),
+    ("a.js", "const x = \"it's\";\n", "style/quotes", "single"),
+    # names bound to classes and constructors
+    ("a.py", "def build():\n    Data = make_dataclass('Data', ['x'])\n    return Data\n",
+     "naming/variable", "snake_case"),
+    ("a.js", "function load() {\n  var Mocha = require('mocha');\n  return new Mocha();\n}\n",
+     "naming/variable", "camelCase"),
+    ("a.js", "function render() {\n  var View = this.get('view');\n  return new View();\n}\n",
+     "naming/variable", "camelCase"),
+    ("a.js", "function wrap(ErrorCtor, message) {\n  return new ErrorCtor(message);\n}\n",
+     "naming/parameter", "camelCase"),
+    # requests adapters.py: a fallback stub of a class
+    ("a.py", "try:\n    from urllib3.contrib.socks import SOCKSProxyManager\n"
+     "except ImportError:\n\n    def SOCKSProxyManager(*args, **kwargs):\n"
+     "        raise InvalidSchema('Missing dependencies for SOCKS support.')\n",
+     "naming/function", "snake_case"),
+    # attrs __init__.pyi, requests test doubles
+    ("a.pyi", "def Factory(factory: Callable[[], _T]) -> _T: ...\n", "naming/function",
+     "snake_case"),
+    ("tests/test_utils.py", "class RegHandle:\n    def Close(self):\n        pass\n",
+     "naming/method", "snake_case"),
+    # mocha runner.js: an ES5 constructor is a class, not a camelCase function
+    ("a.js", "function Runner(suite) {\n  this.suite = suite;\n}\n", "naming/function",
+     "camelCase"),
+    ("a.jsx", "function Panel(props) {\n  return <div>{props.title}</div>;\n}\n",
+     "naming/function", "camelCase"),
+    # requests auth.py, attrs tests, stdlib: short all-caps names and local constants
+    ("a.py", "def digest():\n    HA1 = hash_utf8(A1)\n    KD = lambda s, d: s\n"
+     "    MAX_TRIES = 3\n", "naming/variable", "snake_case"),
+    ("a.py", "def test_x():\n    class C1:\n        pass\n", "naming/class", "PascalCase"),
+    ("a.py", "def f(N, URL):\n    pass\n", "naming/parameter", "snake_case"),
+    ("a.js", "function f() {\n  const URL = 1;\n  const MRO = 2;\n}\n", "naming/variable",
+     "camelCase"),
+    # stdlib logging: a global assigned in a function is no local variable
+    ("a.py", "def setLogRecordFactory(factory):\n    global _logRecordFactory\n"
+     "    _logRecordFactory = factory\n", "naming/variable", "snake_case"),
+    # re-raising after cleanup is no broad swallow
+    ("a.py", "try:\n    run()\nexcept BaseException:\n    cleanup()\n    raise\n",
+     "errors/breadth", "specific"),
+    ("a.py", "try:\n    run()\nexcept:  # noqa: E722\n    cleanup()\n    raise  # again\n",
+     "errors/breadth", "specific"),
+    # the module system is the extension's, not the code's
+    ("a.mjs", "import fs from 'fs';\n", "imports/module_system", "commonjs"),
+    ("a.cjs", "const fs = require('fs');\n", "imports/module_system", "esm"),
+    # `let` reassigned through destructuring
+    ("a.js", "let a = 0;\n({ a = 1 } = cfg);\n", "style/declaration", "const"),
+    ("a.js", "let a = 0;\n[a = 1] = arr;\n", "style/declaration", "const"),
+    ("a.js", "let rest = [];\n[first, ...rest] = arr;\n", "style/declaration", "const"),
+    ("a.js", "let rest = {};\n({ a, ...rest } = obj);\n", "style/declaration", "const"),
+    ("a.js", "let b = 0;\n({ k: { b } } = obj);\n", "style/declaration", "const"),
+    # print is a program's output, not a choice against logging
+    ("tests/test_api.py", "def test_x():\n    print('debug')\n", "logging/output", "logging"),
+    ("pkg/cli.py", "def main():\n    print('done')\n", "logging/output", "logging"),
+    ("pkg/tool.py", "import argparse\n\ndef main():\n    print('done')\n", "logging/output",
+     "logging"),
+    ("pkg/run.py", "def main():\n    print('done')\n\nif __name__ == '__main__':\n    main()\n",
+     "logging/output", "logging"),
+    ("bin/mocha.js", "console.log('done');\n", "logging/output", "logger"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "text", "detector_id", "value"), REAL_SHAPES)
+def test_real_code_shapes_are_not_reported(path, text, detector_id, value) -> None:
+    assert reported(path, text, detector_id, value) == []
+
+
+def test_the_same_shapes_deviate_where_they_should() -> None:
+    # Control group: one step away from each shape, the deviation is still found.
+    assert reported("a.py", "x = 'plain'\n", "style/quotes", "double") == ["single"]
+    assert reported("a.py", "def f():\n    Limit = 10\n", "naming/variable", "snake_case") == [
+        "PascalCase"
+    ]
+    assert reported("a.py", "def fetchRemote():\n    pass\n", "naming/function", "snake_case")
+    assert reported("a.js", "let a = 0;\nuse(a);\n", "style/declaration", "const") == ["let"]
+    assert reported("a.js", "const fs = require('fs');\n", "imports/module_system", "esm")
+    assert reported("pkg/core.py", "def f():\n    print('x')\n", "logging/output", "logging")
+    assert reported("a.py", "try:\n    run()\nexcept Exception:\n    cleanup()\n",
+                    "errors/breadth", "specific") == ["broad"]  # fmt: skip
+
+
+def test_es5_constructors_count_as_classes() -> None:
+    text = "function Runner(suite) {\n  this.suite = suite;\n}\nfunction helper() {}\n"
+    assert observed("a.js", text, "naming/class") == ["PascalCase"]
+    assert "PascalCase" not in observed("a.js", text, "naming/function")
+
+
+def test_typescript_import_require_is_commonjs() -> None:
+    assert observed("a.ts", "import x = require('y');\n", "imports/module_system") == ["commonjs"]
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("a.py", "import logging\nlog = logging.getLogger(__name__)\nlog.info('x')\n"),
+        ("a.py", "class A:\n    def f(self):\n        self.logger.warning('x')\n"),
+        ("a.py", "import structlog\nstructlog.get_logger().info('x')\n"),
+        ("a.py", "from loguru import logger\nlogger.debug('x')\n"),
+        ("a.js", "const debug = require('debug')('mocha:runner');\ndebug('run');\n"),
+        ("a.js", "const logger = winston.createLogger();\nlogger.info('x');\n"),
+        ("a.js", "this.logger.warn('x');\n"),
+    ],
+)
+def test_logging_libraries_are_logging(path: str, text: str) -> None:
+    assert observed(path, text, "logging/output") in (["logging"], ["logger"])
+
+
+def test_a_file_that_does_it_its_own_way_is_reported_once() -> None:
+    # stdlib logging/__init__.py: camelCase methods throughout a snake_case package.
+    text = "class Logger:\n" + "".join(
+        f"    def set{n}Level(self):\n        pass\n" for n in ("A", "B", "C", "D")
+    )
+    (message,) = [
+        v.message
+        for v in find_violations(
+            "logging/__init__.py", text,
+            analyze(language_for_path("a.py"), text.encode(), "a.py").observations,
+            [approved("naming/method", "declaration", "snake_case")],
+        )
+    ]  # fmt: skip
+    assert "setALevel" in message and "3 more in this file" in message
+
+
+def test_a_public_parameter_is_never_renamed() -> None:
+    pattern = approved("naming/parameter", "declaration", "snake_case")
+    for text, fixed in [
+        ("def fetch(itemId):\n    return itemId\n", False),
+        ("class A:\n    def __init__(self, itemId):\n        self.x = itemId\n", False),
+        ("def _fetch(itemId):\n    return itemId\n", True),
+        ("def fetch(itemId, /):\n    return itemId\n", True),
+        ("def outer():\n    def inner(itemId):\n        return itemId\n", True),
+    ]:
+        analysis = analyze(language_for_path("a.py"), text.encode(), "a.py")
+        (violation,) = find_violations(
+            "a.py", text, analysis.observations, [pattern], analysis=analysis
+        )
+        assert bool(violation.quick_fixes) is fixed, text

@@ -25,11 +25,22 @@ def _caught_type(clause: tree_sitter.Node) -> tree_sitter.Node | None:
     return value
 
 
-def _breadth(node: tree_sitter.Node, source: Source) -> str:
+# A bare `raise` statement on a line of its own: the handler passes the error on.
+_RERAISE = re.compile(rb"^[ \t]*raise[ \t]*(?:#[^\n]*)?$", re.M)
+
+
+def _breadth(node: tree_sitter.Node, source: Source) -> str | None:
     caught = _caught_type(node)
-    if caught is None:
-        return "bare"
-    return "broad" if source.text(caught) in _BROAD else "specific"
+    kind = "bare" if caught is None else "broad" if source.text(caught) in _BROAD else "specific"
+    if kind != "specific":
+        # `except BaseException: cleanup(); raise` cleans up and passes everything on: it
+        # swallows nothing, so catching everything is right there.
+        body = _body(node)
+        if body is not None:
+            line_start = source.data.rfind(b"\n", 0, body.start_byte) + 1
+            if _RERAISE.search(source.data, line_start, body.end_byte):
+                return None
+    return kind
 
 
 def _body(node: tree_sitter.Node) -> tree_sitter.Node | None:

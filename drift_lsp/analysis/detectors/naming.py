@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 import tree_sitter
 
 from drift_lsp.analysis.detectors.base import Detector
 from drift_lsp.analysis.detectors.rename import enclosing_function, rename_in_scope
-from drift_lsp.analysis.naming_styles import naming_style, shows_style
+from drift_lsp.analysis.naming_styles import PASCAL, UPPER, naming_style, shows_style
 from drift_lsp.analysis.source import Source
 
 _SELF = frozenset({"self", "cls"})
@@ -16,10 +17,22 @@ _SELF = frozenset({"self", "cls"})
 _ANY_NAME = ("invalid-name", "C0103", "camelcase", "naming-convention", "id-match")
 
 
+# Values a local name can be bound to that are data, never a class or a constructor.
+_LITERALS = frozenset(
+    {
+        *("integer", "float", "string", "concatenated_string", "true", "false", "none"),
+        *("list", "dictionary", "tuple", "set", "number", "template_string", "null"),
+        *("array", "object"),
+    }
+)
+_JS_FUNCTIONS = frozenset({"function_declaration", "generator_function_declaration"})
+
+
 def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
     if not shows_style(source.data, node.start_byte, node.end_byte):
         return None
-    name = source.text(node)
+    # A `#private` member's `#` is syntax, not style.
+    name = source.text(node).lstrip("#")
     if name.startswith("__") and name.endswith("__"):
         return None
     return naming_style(name)
@@ -29,8 +42,41 @@ def _is_python_method(node: tree_sitter.Node, source: Source) -> bool:
     return node.start_byte in source.capture_starts("_method")
 
 
+def _callable_style(node: tree_sitter.Node, source: Source) -> str | None:
+    """A function's or method's style. A PascalCase callable is a class by right, not a
+    function named against the convention: Python factories and stand-ins of classes (`def
+    Factory`, a fallback `def SOCKSProxyManager` stub, a test double's `OpenKey`), JavaScript
+    constructors (counted as classes, see `_class`) and components."""
+    style = _name_style(node, source)
+    return None if style == PASCAL else style
+
+
 def _function(node: tree_sitter.Node, source: Source) -> str | None:
-    return None if _is_python_method(node, source) else _name_style(node, source)
+    return None if _is_python_method(node, source) else _callable_style(node, source)
+
+
+def _is_constructor(function: tree_sitter.Node, name: str, source: Source) -> bool:
+    """An ES5 constructor: its body sets `this.x`, or the file uses `new Name` or
+    `Name.prototype`."""
+    body = function.child_by_field_name("body")
+    if body is not None and source.data.find(b"this.", body.start_byte, body.end_byte) >= 0:
+        return True
+    uses = rf"\bnew\s+{re.escape(name)}\b|\b{re.escape(name)}\.prototype\b".encode()
+    return re.search(uses, source.data) is not None
+
+
+def _class(node: tree_sitter.Node, source: Source) -> str | None:
+    """Classes, interfaces, type aliases and enums; and ES5 constructor functions
+    (`function Runner() { this.x = … }`), which are classes written the old way."""
+    parent = node.parent.type
+    if parent == "function_definition":
+        return None
+    if parent in _JS_FUNCTIONS:
+        style = _name_style(node, source)
+        if style == PASCAL and _is_constructor(node.parent, source.text(node), source):
+            return style
+        return None
+    return _name_style(node, source)
 
 
 def _method(node: tree_sitter.Node, source: Source) -> str | None:
@@ -39,8 +85,17 @@ def _method(node: tree_sitter.Node, source: Source) -> str | None:
     if source.language.name == "python":
         is_method = _is_python_method(node, source)
     else:
-        is_method = node.type == "property_identifier"
-    return _name_style(node, source) if is_method else None
+        is_method = node.type in ("property_identifier", "private_property_identifier")
+    return _callable_style(node, source) if is_method else None
+
+
+def _bound_to_data(node: tree_sitter.Node) -> bool:
+    """Whether the name is assigned a literal (`Limit = 10`), not something that may be a
+    class or a constructor (`Data = make_dataclass(…)`, `Mocha = require('mocha')`, `View =
+    this.get('view')`)."""
+    binding = node.parent
+    value = binding.child_by_field_name("value") or binding.child_by_field_name("right")
+    return value is not None and value.type in _LITERALS
 
 
 def _variable(node: tree_sitter.Node, source: Source) -> str | None:
@@ -52,15 +107,33 @@ def _variable(node: tree_sitter.Node, source: Source) -> str | None:
         value = declarator.child_by_field_name("value")
         if value is not None and value.type in ("arrow_function", "function_expression"):
             return None
-    elif enclosing_function(node) is None:
+    else:
         # Python: a `block` is also a class body or a module-level `if`, whose names are
-        # attributes and globals, not locals.
+        # attributes and globals, not locals; so is a name the function declares `global`.
+        function = enclosing_function(node)
+        if function is None or _declared_outer(function, source.text(node), source):
+            return None
+    if style == UPPER:
+        # A local constant (`MAX_TRIES = 3`) is written like a module-level one by right.
+        return None
+    if style == PASCAL and not _bound_to_data(node):
         return None
     return style
 
 
+def _declared_outer(function: tree_sitter.Node, name: str, source: Source) -> bool:
+    """Whether `function` declares `name` `global` or `nonlocal`."""
+    statement = rb"^[ \t]*(?:global|nonlocal)\b[^\n]*\b" + re.escape(name).encode() + rb"\b"
+    start = source.data.rfind(b"\n", 0, function.start_byte) + 1
+    return re.compile(statement, re.M).search(source.data, start, function.end_byte) is not None
+
+
 def _parameter(node: tree_sitter.Node, source: Source) -> str | None:
-    return None if source.text(node) in _SELF else _name_style(node, source)
+    if source.text(node) in _SELF:
+        return None
+    style = _name_style(node, source)
+    # A PascalCase parameter holds a class or a constructor (`new ErrorCtor(…)`, a component).
+    return None if style == PASCAL else style
 
 
 def _constant(node: tree_sitter.Node, source: Source) -> str | None:
@@ -112,8 +185,8 @@ DETECTORS = (
         "Class naming",
         "How classes (and TypeScript interfaces) are named.",
         "declaration",
-        classify=_name_style,
-        captures=("class.name", "naming.class"),
+        classify=_class,
+        captures=("class.name", "naming.class", "function.name"),
         suppressed_by=("N801", "N818", "new-cap", *_ANY_NAME),
     ),
     Detector(
