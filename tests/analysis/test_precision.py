@@ -367,3 +367,48 @@ def test_a_public_parameter_is_never_renamed() -> None:
             "a.py", text, analysis.observations, [pattern], analysis=analysis
         )
         assert bool(violation.quick_fixes) is fixed, text
+
+
+# --- TypeScript and JavaScript naming coverage --------------------------------------------
+
+TS_DECLARATIONS = """type user_id = string;
+enum Color { Red, dark_blue = 2 }
+interface Shape { area_size: number; getArea(): number; }
+class Box { private max_size: number; #secretValue = 1; #do_it() {} handleIt = () => {};
+  static *gen_items() {} }
+function* walk_tree() {}
+"""
+
+
+def test_typescript_declarations_have_their_names_checked() -> None:
+    analysis = analyze(language_for_path("a.ts"), TS_DECLARATIONS.encode(), "a.ts")
+    lines = TS_DECLARATIONS.splitlines()
+    found = {
+        (o.detector_id, lines[o.line][o.column : o.end_column], o.value)
+        for o in analysis.observations
+        if o.detector_id.startswith("naming/")
+    }
+    assert found == {
+        ("naming/class", "user_id", "snake_case"),  # type alias
+        ("naming/class", "Color", "PascalCase"),  # enum
+        ("naming/enum_member", "Red", "PascalCase"),
+        ("naming/enum_member", "dark_blue", "snake_case"),
+        ("naming/class", "Shape", "PascalCase"),
+        ("naming/property", "area_size", "snake_case"),  # interface member
+        ("naming/method", "getArea", "camelCase"),  # interface method
+        ("naming/class", "Box", "PascalCase"),
+        ("naming/property", "max_size", "snake_case"),  # class field
+        ("naming/property", "#secretValue", "camelCase"),
+        ("naming/method", "#do_it", "snake_case"),  # private method
+        ("naming/method", "handleIt", "camelCase"),  # arrow-function property
+        ("naming/method", "gen_items", "snake_case"),  # generator method
+        ("naming/function", "walk_tree", "snake_case"),  # generator function
+    }
+
+
+def test_javascript_fields_and_generators_have_their_names_checked() -> None:
+    text = "class A {\n  count_x = 0;\n  handleIt = () => {};\n  #do_it() {}\n}\nfunction* walk_tree() {}\n"
+    assert observed("a.js", text, "naming/property") == ["snake_case"]
+    assert sorted(observed("a.js", text, "naming/method")) == ["camelCase", "snake_case"]
+    assert observed("a.js", text, "naming/function") == ["snake_case"]
+    assert reported("a.js", text, "naming/property", "camelCase") == ["snake_case"]

@@ -9,7 +9,8 @@ from drift_lsp.analysis.source import Source
 
 
 def is_public(name: str) -> bool:
-    return not name.startswith("_") and name != "constructor"
+    # `#name` is a JavaScript private member.
+    return not name.startswith(("_", "#")) and name != "constructor"
 
 
 def _jsdoc_before(declaration: tree_sitter.Node, source: Source) -> bool:

@@ -79,14 +79,38 @@ def _class(node: tree_sitter.Node, source: Source) -> str | None:
     return _name_style(node, source)
 
 
+_FIELDS = frozenset({"field_definition", "public_field_definition"})
+_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression"})
+
+
+def _holds_function(field: tree_sitter.Node) -> bool:
+    value = field.child_by_field_name("value")
+    return value is not None and value.type in _FUNCTION_VALUES
+
+
 def _method(node: tree_sitter.Node, source: Source) -> str | None:
     # Python methods are marked by the query; in JavaScript and TypeScript a method's name
-    # is a property_identifier, a function declaration's (also `@function.name`) is not.
+    # is a property_identifier, a function declaration's (also `@function.name`) is not. A
+    # class field holding an arrow function is a method too.
     if source.language.name == "python":
         is_method = _is_python_method(node, source)
+    elif node.parent.type in _FIELDS:
+        is_method = _holds_function(node.parent)
+    elif node.parent.type == "property_signature":
+        is_method = False
     else:
         is_method = node.type in ("property_identifier", "private_property_identifier")
     return _callable_style(node, source) if is_method else None
+
+
+def _property(node: tree_sitter.Node, source: Source) -> str | None:
+    """Class fields and interface members that hold data (a field holding a function is a
+    method; one holding a class, `View = Backbone.View`, is PascalCase by right)."""
+    field = node.parent
+    if field.type in _FIELDS and _holds_function(field):
+        return None
+    style = _name_style(node, source)
+    return None if style == PASCAL else style
 
 
 def _bound_to_data(node: tree_sitter.Node) -> bool:
@@ -176,18 +200,38 @@ DETECTORS = (
         "declaration",
         # `constructor` needs no exception: a single lowercase word shows no style.
         classify=_method,
-        captures=("function.name", "method.name"),
+        captures=("function.name", "method.name", "naming.field", "naming.method"),
         suppressed_by=("N802", "N815", *_ANY_NAME),
     ),
     Detector(
         "naming/class",
         "naming",
         "Class naming",
-        "How classes (and TypeScript interfaces) are named.",
+        "How classes (and TypeScript interfaces, type aliases and enums) are named.",
         "declaration",
         classify=_class,
         captures=("class.name", "naming.class", "function.name"),
         suppressed_by=("N801", "N818", "new-cap", *_ANY_NAME),
+    ),
+    Detector(
+        "naming/property",
+        "naming",
+        "Field naming",
+        "How class fields and interface members are named.",
+        "declaration",
+        classify=_property,
+        captures=("naming.field",),
+        languages=("javascript", "typescript", "tsx"),
+        suppressed_by=("N815", *_ANY_NAME),
+    ),
+    Detector(
+        "naming/enum_member",
+        "naming",
+        "Enum member naming",
+        "How members of TypeScript enums are named.",
+        "declaration",
+        classify=_name_style,
+        suppressed_by=_ANY_NAME,
     ),
     Detector(
         "naming/constant",
