@@ -225,7 +225,8 @@ def plant_and_check(
     drift: str, root: Path, folders: dict[str, Counter[str]], approved: list[dict[str, Any]]
 ) -> dict[str, Any]:
     conventions = {p["detector_id"]: p["value"] for p in approved}
-    planted = found = 0
+    planted = found = fixes_checked = 0
+    fixes_broken: list[str] = []
     missed: list[str] = []
     clean_reports: list[str] = []
     # The corpus's main language only: until conventions are scoped per language, a
@@ -244,6 +245,9 @@ def plant_and_check(
             path = folder / f"drift_planted_{number}{ext}"
             path.write_text(code)
             reports = json.loads(_run(drift, root, "check", str(path), "--format", "json"))
+            checked, broken = broken_fixes(root, reports)
+            fixes_checked += checked
+            fixes_broken += broken
             path.unlink()
             hit = any(
                 v["patternId"] == pattern["id"] and v["range"]["start"]["line"] == line
@@ -263,6 +267,8 @@ def plant_and_check(
         "found": found,
         "missed": missed,
         "clean_code_reports": clean_reports,
+        "plant_fixes_checked": fixes_checked,
+        "plant_fixes_broken": fixes_broken,
     }
 
 
@@ -374,8 +380,12 @@ def main() -> None:
         "recall": round(found / planted, 3) if planted else None,
         "planted": planted,
         "clean_code_reports": sum(len(r["clean_code_reports"]) for r in per_corpus.values()),
-        "fixes_checked": sum(r["fixes_checked"] for r in per_corpus.values()),
-        "fixes_broken": sum(len(r["fixes_broken"]) for r in per_corpus.values()),
+        "fixes_checked": sum(
+            r["fixes_checked"] + r["plant_fixes_checked"] for r in per_corpus.values()
+        ),
+        "fixes_broken": sum(
+            len(r["fixes_broken"]) + len(r["plant_fixes_broken"]) for r in per_corpus.values()
+        ),
         "corpora": per_corpus,
     }
     print_result(summary, args.json)

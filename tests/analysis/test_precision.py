@@ -289,6 +289,9 @@ REAL_SHAPES = [
     ("pkg/run.py", "def main():\n    print('done')\n\nif __name__ == '__main__':\n    main()\n",
      "logging/output", "logging"),
     ("bin/mocha.js", "console.log('done');\n", "logging/output", "logger"),
+    # mocha errors.js: a deprecation warning is the library talking to its user
+    ("lib/errors.js", "function deprecate(msg) {\n  console.warn(msg);\n}\n", "logging/output",
+     "logger"),
 ]  # fmt: skip
 
 
@@ -307,6 +310,7 @@ def test_the_same_shapes_deviate_where_they_should() -> None:
     assert reported("a.js", "let a = 0;\nuse(a);\n", "style/declaration", "const") == ["let"]
     assert reported("a.js", "const fs = require('fs');\n", "imports/module_system", "esm")
     assert reported("pkg/core.py", "def f():\n    print('x')\n", "logging/output", "logging")
+    assert reported("lib/core.js", "console.log('x');\n", "logging/output", "logger")
     assert reported("a.py", "try:\n    run()\nexcept Exception:\n    cleanup()\n",
                     "errors/breadth", "specific") == ["broad"]  # fmt: skip
 

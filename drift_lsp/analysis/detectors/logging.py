@@ -39,7 +39,7 @@ _PY_LOG_CALL = re.compile(
 _JS_OUTPUT_CALL = re.compile(
     rb"(?:(console)|"
     + _LOGGER
-    + rb"|winston|pino|bunyan))\.(?:log|debug|info|warn|error|trace|fatal)\Z",
+    + rb"|winston|pino|bunyan))\.(log|debug|info|warn|error|trace|fatal)\Z",
     re.S,
 )
 # Where printing is a program's output, not a way of logging: tests, scripts, command-line
@@ -101,7 +101,11 @@ def _output(node: tree_sitter.Node, source: Source) -> str | None:
         return None
     if match.group(1) is None:
         return "logger"
-    return None if is_program(source) else "console"
+    # `console.warn`/`console.error` are how a library tells its user something (mocha's
+    # deprecation warnings), as Python writes to stderr: output, not a logging choice.
+    if match.group(2) in (b"warn", b"error") or is_program(source):
+        return None
+    return "console"
 
 
 def _arguments(call_function: tree_sitter.Node) -> tree_sitter.Node | None:
