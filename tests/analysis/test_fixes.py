@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import apply_edits
+from conftest import apply_edits, approved
 
 from drift_lsp.analysis.detect import analyze, detect
 from drift_lsp.analysis.languages import language_for_path, parse
-from drift_lsp.analysis.model import ApprovedPattern, make_pattern_id, pattern_key
+from drift_lsp.analysis.model import ApprovedPattern
 from drift_lsp.analysis.violations import find_violations, ignore_line_edit
 
 CASES = [
@@ -57,14 +57,6 @@ CASES = [
      "try:\n    pass\nexcept:  # why\n    cleanup()\n",
      "try:\n    pass\nexcept Exception:  # why\n    cleanup()\n"),
 ]  # fmt: skip
-
-
-def approved(detector_id: str, context: str, value: str) -> ApprovedPattern:
-    pattern_id = make_pattern_id(value, context)
-    return ApprovedPattern(
-        pattern_key(detector_id, pattern_id), detector_id, pattern_id, context, value,
-        detector_id, detector_id.split("/")[0], "warning",
-    )  # fmt: skip
 
 
 def violations(path: str, text: str, pattern: ApprovedPattern):

@@ -6,26 +6,22 @@ attrs, the standard library, mocha, rxjs)."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import fields
+from importlib import resources
+
 import pytest
+from conftest import apply_edits, approved
 
 from drift_lsp.analysis.detect import analyze
 from drift_lsp.analysis.detectors.registry import DETECTORS
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.learn import learn_convention
-from drift_lsp.analysis.model import ApprovedPattern, make_pattern_id, pattern_key
 from drift_lsp.analysis.violations import find_violations
-from drift_lsp.config import LearningConfig
+from drift_lsp.config import ConfigError, LearningConfig, parse_config
 
 OLD = 0
 NOW = 10**20
-
-
-def approved(detector_id: str, context: str, value: str) -> ApprovedPattern:
-    pattern_id = make_pattern_id(value, context)
-    return ApprovedPattern(
-        pattern_key(detector_id, pattern_id), detector_id, pattern_id, context, value,
-        detector_id, detector_id.split("/")[0], "warning",
-    )  # fmt: skip
 
 
 def reported(path: str, text: str, detector_id: str, value: str) -> list[str]:
@@ -175,50 +171,47 @@ def test_auto_approval_follows_the_learning_settings(learning: LearningConfig) -
 # --- suppressions of other linters -------------------------------------------------------
 
 
+# Lines silenced by another linter: for the same concern, and for another one.
+SUPPRESSED = [
+    ("a.py", "try:\n    pass\nexcept Exception:  # noqa: BLE001\n    pass\n",
+     "errors/breadth", "specific"),
+    ("a.py", "try:\n    pass\nexcept:  # noqa: E722\n    pass\n", "errors/breadth", "specific"),
+    ("a.py", "try:\n    pass\nexcept:  # noqa\n    pass\n", "errors/breadth", "specific"),
+    ("a.py", "try:\n    pass\nexcept Exception:  # pylint: disable=broad-except\n    pass\n",
+     "errors/breadth", "specific"),
+    ("a.py", "def loadItem():  # noqa: N802\n    pass\n", "naming/function", "snake_case"),
+    ("a.py", "def f(itemId):  # noqa: N803\n    pass\n", "naming/parameter", "snake_case"),
+    ("a.py", "print('x')  # noqa: T201\n", "logging/output", "logging"),
+    ("a.js", "if (a == b) {} // eslint-disable-line eqeqeq\n", "style/equality", "strict"),
+    ("a.js", "// eslint-disable-next-line eqeqeq -- legacy API\nif (a == b) {}\n",
+     "style/equality", "strict"),
+    ("a.js", "// eslint-disable-next-line\nif (a == b) {}\n", "style/equality", "strict"),
+    ("a.ts", "function f(a_b: string) {} // eslint-disable-line "
+     "@typescript-eslint/naming-convention\n", "naming/parameter", "camelCase"),
+    ("a.js", "/* eslint-disable no-console */\nconsole.log('x');\n", "logging/output",
+     "logger"),
+    ("a.js", "let a = 1; // eslint-disable-line prefer-const\nuse(a);\n",
+     "style/declaration", "const"),
+    ("a.js", "const s = \"x\"; // eslint-disable-line quotes\n", "style/quotes", "single"),
+]  # fmt: skip
+NOT_SUPPRESSED = [
+    ("a.py", "try:\n    pass\nexcept:  # noqa: E501\n    pass\n", "errors/breadth", "specific"),
+    ("a.js", "if (a == b) {} // eslint-disable-line no-console\n", "style/equality", "strict"),
+    ("a.js", "// eslint-disable-next-line eqeqeq\nx();\nif (a == b) {}\n",
+     "style/equality", "strict"),
+    ("a.js", "/* eslint-disable eqeqeq */\n/* eslint-enable */\nif (a == b) {}\n",
+     "style/equality", "strict"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("path", "text", "detector_id", "value"),
-    [
-        ("a.py", "try:\n    pass\nexcept Exception:  # noqa: BLE001\n    pass\n",
-         "errors/breadth", "specific"),
-        ("a.py", "try:\n    pass\nexcept:  # noqa: E722\n    pass\n", "errors/breadth", "specific"),
-        ("a.py", "try:\n    pass\nexcept:  # noqa\n    pass\n", "errors/breadth", "specific"),
-        ("a.py", "try:\n    pass\nexcept Exception:  # pylint: disable=broad-except\n    pass\n",
-         "errors/breadth", "specific"),
-        ("a.py", "def loadItem():  # noqa: N802\n    pass\n", "naming/function", "snake_case"),
-        ("a.py", "def f(itemId):  # noqa: N803\n    pass\n", "naming/parameter", "snake_case"),
-        ("a.py", "print('x')  # noqa: T201\n", "logging/output", "logging"),
-        ("a.js", "if (a == b) {} // eslint-disable-line eqeqeq\n", "style/equality", "strict"),
-        ("a.js", "// eslint-disable-next-line eqeqeq -- legacy API\nif (a == b) {}\n",
-         "style/equality", "strict"),
-        ("a.js", "// eslint-disable-next-line\nif (a == b) {}\n", "style/equality", "strict"),
-        ("a.ts", "function f(a_b: string) {} // eslint-disable-line "
-         "@typescript-eslint/naming-convention\n", "naming/parameter", "camelCase"),
-        ("a.js", "/* eslint-disable no-console */\nconsole.log('x');\n", "logging/output",
-         "logger"),
-        ("a.js", "let a = 1; // eslint-disable-line prefer-const\nuse(a);\n",
-         "style/declaration", "const"),
-        ("a.js", "const s = \"x\"; // eslint-disable-line quotes\n", "style/quotes", "single"),
-    ],
-)  # fmt: skip
-def test_another_linters_suppression_for_the_same_concern_counts(
-    path: str, text: str, detector_id: str, value: str
+    ("path", "text", "detector_id", "value", "suppressed"),
+    [(*case, True) for case in SUPPRESSED] + [(*case, False) for case in NOT_SUPPRESSED],
+)
+def test_another_linters_suppression_counts_for_the_same_concern_only(
+    path: str, text: str, detector_id: str, value: str, suppressed: bool
 ) -> None:
-    assert reported(path, text, detector_id, value) == []
-
-
-@pytest.mark.parametrize(
-    ("path", "text", "detector_id", "value"),
-    [
-        ("a.py", "try:\n    pass\nexcept:  # noqa: E501\n    pass\n", "errors/breadth", "specific"),
-        ("a.js", "if (a == b) {} // eslint-disable-line no-console\n", "style/equality", "strict"),
-        ("a.js", "// eslint-disable-next-line eqeqeq\nx();\nif (a == b) {}\n",
-         "style/equality", "strict"),
-        ("a.js", "/* eslint-disable eqeqeq */\n/* eslint-enable */\nif (a == b) {}\n",
-         "style/equality", "strict"),
-    ],
-)  # fmt: skip
-def test_a_suppression_for_another_concern_does_not(path, text, detector_id, value) -> None:
-    assert len(reported(path, text, detector_id, value)) == 1
+    assert (reported(path, text, detector_id, value) == []) is suppressed
 
 
 # --- known false-positive shapes ---------------------------------------------------------
@@ -416,3 +409,29 @@ def test_javascript_fields_and_generators_have_their_names_checked() -> None:
     assert sorted(observed("a.js", text, "naming/method")) == ["camelCase", "snake_case"]
     assert observed("a.js", text, "naming/function") == ["snake_case"]
     assert reported("a.js", text, "naming/property", "camelCase") == ["snake_case"]
+
+
+def test_a_rename_keeps_new_call_sites_valid() -> None:
+    text = "function wrap(error_ctor, msg) {\n  return new error_ctor(msg);\n}\n"
+    pattern = approved("naming/parameter", "declaration", "camelCase")
+    analysis = analyze(language_for_path("a.js"), text.encode(), "a.js")
+    (violation,) = find_violations(
+        "a.js", text, analysis.observations, [pattern], analysis=analysis
+    )
+    fixed = apply_edits(text, violation.quick_fixes[0].edits)
+    assert fixed == "function wrap(errorCtor, msg) {\n  return new errorCtor(msg);\n}\n"
+    assert not analyze(language_for_path("a.js"), fixed.encode(), "a.js").tree.root_node.has_error
+
+
+def test_the_learning_settings_are_in_the_json_schema() -> None:
+    schema = json.loads(
+        resources.files("drift_lsp.analysis")
+        .joinpath("schema/drift.config.schema.json")
+        .read_text()
+    )
+    learning = schema["properties"]["learning"]["properties"]
+    for setting in fields(LearningConfig):
+        assert learning[setting.name]["default"] == setting.default, setting.name
+    assert parse_config({"learning": {"autoApprove": False}}).learning.autoApprove is False
+    with pytest.raises(ConfigError, match=r"learning\.autoApprove"):
+        parse_config({"learning": {"autoApprove": "no"}})
