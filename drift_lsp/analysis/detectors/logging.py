@@ -88,8 +88,11 @@ def _output(node: tree_sitter.Node, source: Source) -> str | None:
     callee = _callee(node)
     python = source.language.name == "python"
     if callee is node:
-        # `print(…)` in Python; a call of `debug(…)`, the `debug` package's logger, in JS.
-        return None if python and is_program(source) else "print" if python else "logger"
+        # `print(…)` in Python; in JavaScript a call of `debug(…)`, the `debug` package's
+        # logger.
+        if not python:
+            return "logger"
+        return None if is_program(source) else "print"
     if python:
         return (
             "logging"

@@ -26,6 +26,8 @@ _LITERALS = frozenset(
     }
 )
 _JS_FUNCTIONS = frozenset({"function_declaration", "generator_function_declaration"})
+_FIELDS = frozenset({"field_definition", "public_field_definition"})
+_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression"})
 
 
 def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
@@ -79,10 +81,6 @@ def _class(node: tree_sitter.Node, source: Source) -> str | None:
     return _name_style(node, source)
 
 
-_FIELDS = frozenset({"field_definition", "public_field_definition"})
-_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression"})
-
-
 def _holds_function(field: tree_sitter.Node) -> bool:
     value = field.child_by_field_name("value")
     return value is not None and value.type in _FUNCTION_VALUES
@@ -129,7 +127,7 @@ def _variable(node: tree_sitter.Node, source: Source) -> str | None:
     declarator = node.parent
     if declarator.type == "variable_declarator":
         value = declarator.child_by_field_name("value")
-        if value is not None and value.type in ("arrow_function", "function_expression"):
+        if value is not None and value.type in _FUNCTION_VALUES:
             return None
     else:
         # Python: a `block` is also a class body or a module-level `if`, whose names are
