@@ -40,7 +40,9 @@ def drift(*args: str, cwd: Path) -> None:
 def workspace(tmp_path: Path) -> Path:
     """Four modules with snake_case functions, one with a camelCase one, scanned by the CLI."""
     root = python_repo(tmp_path / "repo")
-    (root / "drift.config.json").write_text(json.dumps({"learning": {"autoApproveThreshold": 0.8, **SMALL_REPO_LEARNING}}))
+    (root / "drift.config.json").write_text(
+        json.dumps({"learning": {"autoApproveThreshold": 0.8, **SMALL_REPO_LEARNING}})
+    )
     drift("scan", cwd=root)
     return root
 
