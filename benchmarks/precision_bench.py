@@ -221,17 +221,26 @@ def _source_folder(folders: Counter[str]) -> str:
     return ranked[0] if ranked else "."
 
 
+def _applies_to_source(pattern: dict[str, Any], language: str) -> bool:
+    """Whether a pattern applies to source code of `language`: where conventions are
+    scoped, its scope is `python`, `python:test`, `typescript`…; where they are not, it
+    has none and applies to every language."""
+    scope = pattern.get("scope") or pattern["pattern_id"].partition("@")[2]
+    return not scope or scope == language
+
+
 def plant_and_check(
     drift: str, root: Path, folders: dict[str, Counter[str]], approved: list[dict[str, Any]]
 ) -> dict[str, Any]:
+    # The corpus's main language only: a pattern learned from another language (or, where
+    # conventions are scoped, from test code) does not apply to a new source file.
+    main = max(folders, key=lambda lang: sum(folders[lang].values()))
+    approved = [p for p in approved if _applies_to_source(p, main)]
     conventions = {p["detector_id"]: p["value"] for p in approved}
     planted = found = fixes_checked = 0
     fixes_broken: list[str] = []
     missed: list[str] = []
     clean_reports: list[str] = []
-    # The corpus's main language only: until conventions are scoped per language, a
-    # pattern learned from one language would count as a plant in another.
-    main = max(folders, key=lambda lang: sum(folders[lang].values()))
     for lang, lang_folders in ((main, folders[main]),):
         folder = root / _source_folder(lang_folders)
         ext = _EXTENSION[lang]
