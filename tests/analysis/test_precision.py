@@ -257,6 +257,8 @@ REAL_SHAPES = [
     ("a.py", "def f(N, URL):\n    pass\n", "naming/parameter", "snake_case"),
     ("a.js", "function f() {\n  const URL = 1;\n  const MRO = 2;\n}\n", "naming/variable",
      "camelCase"),
+    # rxjs: a file named after the class it holds
+    ("src/internal/Observable.ts", "export class Observable {}\n", "naming/file", "camelCase"),
     # stdlib logging: a global assigned in a function is no local variable
     ("a.py", "def setLogRecordFactory(factory):\n    global _logRecordFactory\n"
      "    _logRecordFactory = factory\n", "naming/variable", "snake_case"),

@@ -172,11 +172,12 @@ def _constant(node: tree_sitter.Node, source: Source) -> str | None:
 
 def _file(rel_path: str) -> str | None:
     stem = PurePosixPath(rel_path).name.split(".")[0]
-    return (
-        None
-        if stem in ("__init__", "__main__", "index", "conftest", "setup")
-        else naming_style(stem)
-    )
+    if stem in ("__init__", "__main__", "index", "conftest", "setup"):
+        return None
+    style = naming_style(stem)
+    # A PascalCase file is named after the class or component it holds (rxjs's
+    # `Observable.ts` beside `map.ts`): PascalCase by right, like the class.
+    return None if style == PASCAL else style
 
 
 DETECTORS = (
