@@ -68,6 +68,9 @@ class LearningConfig:
     # (a handful of lines, say five prints, is no convention).
     minOccurrences: int = 10
     minFiles: int = 3
+    # Share of the files doing the thing that never deviate: `any` in a third of the files
+    # is no "specific types" convention, however many annotations are specific.
+    minFileShare: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ _RANGES = {
     "learning.autoApproveThreshold": (0.0, 1.0),
     "learning.minOccurrences": (1, 1_000_000),
     "learning.minFiles": (1, 1_000_000),
+    "learning.minFileShare": (0.0, 1.0),
     "performance.maxWorkers": (0, 1024),
     "performance.maxFileSize": (1, 1 << 34),
 }

@@ -6,8 +6,9 @@ patterns` shows. It becomes a rule without a person's approval (auto-approval) o
 evidence, and only in the direction of a practice:
 - `learning.autoApprove` is on and the score reaches `learning.autoApproveThreshold`;
 - it has `learning.minOccurrences` occurrences in `learning.minFiles` files;
-- at least 75 % of the files using the slot never deviate from it (`any` in a third of the
-  files is no "specific types" convention, however many annotations are specific);
+- at least `learning.minFileShare` (75 %) of the files using the slot never deviate from it
+  (`any` in a third of the files is no "specific types" convention, however many
+  annotations are specific);
 - its value is not the absence of a practice (the detector table says which values are):
   "most functions have no docstring" is shown, never enforced against a docstring.
 
@@ -31,8 +32,6 @@ from drift_lsp.config import LearningConfig
 MIN_SHARE = 0.60
 MIN_FILES = 2
 MIN_OCCURRENCES = 3
-# Share of the slot's files that never deviate, below which nothing is auto-approved.
-MIN_FILE_SHARE = 0.75
 AGE_SATURATION_DAYS = 90
 SPREAD_SATURATION_FILES = 10
 _NS_PER_DAY = 86_400 * 10**9
@@ -99,7 +98,7 @@ def learn_convention(
         and score >= learning.autoApproveThreshold
         and counts[value] >= learning.minOccurrences
         and len(conforming) >= learning.minFiles
-        and consistency >= MIN_FILE_SHARE
+        and consistency >= learning.minFileShare
         and (detector is None or detector.may_become_rule(value))
     )
     return Convention(

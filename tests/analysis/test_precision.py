@@ -160,6 +160,7 @@ def test_share_is_measured_per_file_too() -> None:
         LearningConfig(minFiles=13),
         LearningConfig(minOccurrences=37),
         LearningConfig(autoApproveThreshold=1.0),
+        LearningConfig(minFileShare=1.0),
     ],
 )
 def test_auto_approval_follows_the_learning_settings(learning: LearningConfig) -> None:
