@@ -60,8 +60,17 @@ class CiConfig:
 
 @dataclass(frozen=True)
 class LearningConfig:
+    """When a learned convention becomes a rule without a person approving it."""
+
+    autoApprove: bool = True
     autoApproveThreshold: float = 0.85
-    minOccurrences: int = 3
+    # Evidence auto-approval needs: so many occurrences of the convention, in so many files
+    # (a handful of lines, say five prints, is no convention).
+    minOccurrences: int = 10
+    minFiles: int = 3
+    # Share of the files doing the thing that never deviate: `any` in a third of the files
+    # is no "specific types" convention, however many annotations are specific.
+    minFileShare: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,8 @@ _CHOICES = {
 _RANGES = {
     "learning.autoApproveThreshold": (0.0, 1.0),
     "learning.minOccurrences": (1, 1_000_000),
+    "learning.minFiles": (1, 1_000_000),
+    "learning.minFileShare": (0.0, 1.0),
     "performance.maxWorkers": (0, 1024),
     "performance.maxFileSize": (1, 1 << 34),
 }

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from drift_lsp.analysis.model import TextEdit
+from drift_lsp.analysis.model import ApprovedPattern, TextEdit, make_pattern_id, pattern_key
 
 # Old enough that the age part of confidence is saturated, so numbers are exact.
 OLD_MTIME_NS = 1_600_000_000 * 10**9
+# The hand-made workspaces are a few files each: the evidence auto-approval asks of a real
+# project (drift_lsp.config.LearningConfig) is lowered to what they hold.
+SMALL_REPO_LEARNING = {"minOccurrences": 3, "minFiles": 2}
 
 
 def apply_edits(text: str, edits: list[TextEdit] | tuple[TextEdit, ...]) -> str:
@@ -29,6 +32,15 @@ def apply_edits(text: str, edits: list[TextEdit] | tuple[TextEdit, ...]) -> str:
         start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
         result = result[:start] + edit.new_text + result[end:]
     return result
+
+
+def approved(detector_id: str, context: str, value: str) -> ApprovedPattern:
+    """An approved pattern of `detector_id` whose name is the detector id."""
+    pattern_id = make_pattern_id(value, context)
+    return ApprovedPattern(
+        pattern_key(detector_id, pattern_id), detector_id, pattern_id, context, value,
+        detector_id, detector_id.split("/")[0], "warning",
+    )  # fmt: skip
 
 
 def write_tree(root: Path, files: dict[str, str | bytes], *, old: bool = True) -> Path:

@@ -31,7 +31,9 @@ def naming_style(name: str) -> str | None:
     if "-" in core:
         return KEBAB
     if core.isupper():
-        return UPPER if "_" in core or len(core) > 1 else None
+        # One all-caps word (`URL`, `MRO`, `KD`, `HA1`, `E1`) is an acronym or a math name as
+        # much as a constant: evidence of no style either way.
+        return UPPER if "_" in core else None
     if "_" in core:
         return SNAKE if core == core.lower() else None
     if core[0].isupper():

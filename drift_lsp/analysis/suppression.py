@@ -1,6 +1,12 @@
 """Inline suppression comments: `drift-ignore`, `drift-ignore[<pattern id|name|detector>]`
 on the line or the line above, and `drift-ignore-file` near the top of a file.
 
+Other linters' suppressions count too when they are about the same concern: a bare
+`# noqa`, `# noqa: <code>` and `# pylint: disable=<name>` on the line; `// eslint-disable-line
+[rules]` on the line, `// eslint-disable-next-line [rules]` on the next one, and
+`/* eslint-disable [rules] */` until `/* eslint-enable */`. Which codes are about which
+concern is each detector's `suppressed_by`, in the detector table.
+
 Markers count only inside the language's comments (`#` for Python; `//` and `/* */` for
 JavaScript and TypeScript). A comment alone on its line also covers the next line; a
 trailing comment covers only its own line, so it never leaks onto the statement below.
@@ -35,26 +41,81 @@ def _openers(language: Language | None) -> tuple[str, ...]:
     return (language.line_comment, language.block_comment)
 
 
+# Other linters' markers: (marker, the lines it covers) → the codes it names, if any.
+_NOQA = re.compile(r"#\s*noqa\b(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
+_PYLINT = re.compile(r"#\s*pylint:\s*disable=([\w\-, ]+)")
+_ESLINT = re.compile(
+    r"(//|/\*)\s*eslint-(disable-next-line|disable-line|disable|enable)\b([^*\n]*)"
+)
+
+
+def _add(table: dict[int, set[str] | None], line: int, keys: set[str] | None) -> None:
+    if line in table and table[line] is None:
+        return
+    table[line] = None if keys is None else table.get(line, set()) | keys
+
+
+def _codes(raw: str | None) -> set[str] | None:
+    """The codes of a linter comment, or None for a bare one (everything)."""
+    # ESLint allows a description after ` -- `.
+    raw = (raw or "").split("--")[0]
+    codes = {c.strip() for c in re.split(r"[\s,]+", raw) if c.strip()}
+    return codes or None
+
+
 @dataclass
 class Suppressions:
     whole_file: bool = False
     # line → None (everything) or the set of keys named in brackets
     lines: dict[int, set[str] | None] = field(default_factory=dict)
+    # line → None (a bare noqa or `eslint-disable-line`) or the other linters' codes named
+    lint: dict[int, set[str] | None] = field(default_factory=dict)
 
     def add(self, line: int, keys: set[str] | None) -> None:
-        if line in self.lines and self.lines[line] is None:
-            return
-        self.lines[line] = None if keys is None else self.lines.get(line, set()) | keys
+        _add(self.lines, line, keys)
 
-    def covers(self, line: int, keys: tuple[str, ...]) -> bool:
+    def covers(self, line: int, keys: tuple[str, ...], lint_codes: tuple[str, ...] = ()) -> bool:
         if self.whole_file:
             return True
         named = self.lines.get(line, ())
-        return named is None or any(key in named for key in keys)
+        if named is None or any(key in named for key in keys):
+            return True
+        codes = self.lint.get(line, ())
+        # ESLint rules come with or without their plugin (`@typescript-eslint/naming-convention`).
+        return codes is None or any(
+            code in lint_codes or code.rpartition("/")[2] in lint_codes for code in codes
+        )
+
+
+def _other_linters(text: str, found: Suppressions) -> None:
+    lines = text.splitlines()
+    disabled: set[str] | None = set()  # an open `eslint-disable` block's rules; None = all
+    for number, line in enumerate(lines):
+        if disabled != set():
+            _add(found.lint, number, disabled)
+        if "noqa" in line or "pylint" in line:
+            for match in _NOQA.finditer(line):
+                _add(found.lint, number, _codes(match.group(1)))
+            for match in _PYLINT.finditer(line):
+                _add(found.lint, number, _codes(match.group(1)))
+        if "eslint-" not in line:
+            continue
+        for match in _ESLINT.finditer(line):
+            kind, codes = match.group(2), _codes(match.group(3))
+            if kind == "disable-line":
+                _add(found.lint, number, codes)
+            elif kind == "disable-next-line":
+                _add(found.lint, number + 1, codes)
+            elif kind == "disable" and match.group(1) == "/*":
+                disabled = None if codes is None or disabled is None else disabled | codes
+            elif kind == "enable":
+                disabled = set()
 
 
 def find_suppressions(text: str, language: Language | None = None) -> Suppressions:
     found = Suppressions()
+    if "noqa" in text or "pylint" in text or "eslint-" in text:
+        _other_linters(text, found)
     if "drift-ignore" not in text:
         return found
     marker = _marker(_openers(language))

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import apsw
 
 from drift_lsp.analysis.detectors.registry import DETECTORS
-from drift_lsp.analysis.learn import learn_convention
+from drift_lsp.analysis.learn import Convention, learn_convention
 from drift_lsp.analysis.model import make_pattern_id, pattern_key
 from drift_lsp.config import LearningConfig
 from drift_lsp.indexing.apply import Touched
@@ -29,12 +29,12 @@ class Learned:
     enforced_changed: bool = False
 
 
-def _status(decision: str | None, old: pattern_repo.PatternRow | None, score: float, auto: float):
+def _status(decision: str | None, convention: Convention) -> str:
+    """A person's decision wins; otherwise approved while the evidence and the direction
+    allow it (`Convention.auto_approvable`), so an approval lapses with its evidence."""
     if decision is not None:
         return decision
-    if old is not None and old.status != "discovered":
-        return old.status
-    return "approved" if score >= auto else "discovered"
+    return "approved" if convention.auto_approvable else "discovered"
 
 
 def relearn(
@@ -59,9 +59,7 @@ def relearn(
         if detector is None:
             continue
         convention = learn_convention(
-            scan_repo.slot_rows(conn, slot),
-            min_occurrences=learning.minOccurrences,
-            now_ns=now_ns,
+            scan_repo.slot_rows(conn, slot), now_ns=now_ns, learning=learning, detector=detector
         )
         existing = pattern_repo.for_slot(conn, *slot)
         keep = None
@@ -69,9 +67,7 @@ def relearn(
             pattern_id = make_pattern_id(convention.value, slot[1])
             keep = pattern_key(detector.id, pattern_id)
             old = next((p for p in existing if p.id == keep), None)
-            status = _status(
-                decisions.get(keep), old, convention.score, learning.autoApproveThreshold
-            )
+            status = _status(decisions.get(keep), convention)
             row = pattern_repo.PatternRow(
                 id=keep,
                 category=detector.category,

@@ -37,7 +37,7 @@ CASES = [
     ("a.ts", "import a from 'a';\nimport { b } from 'b';\n", "imports/default_named",
      ["default", "named"]),
     ("a.js", "import x from './x';\n", "imports/relative", ["relative"]),
-    ("a.py", "try:\n    pass\nexcept:\n    pass\nexcept Exception:\n    raise\n"
+    ("a.py", "try:\n    pass\nexcept:\n    pass\nexcept Exception:\n    cleanup()\n"
      "except KeyError as e:\n    log.error('x')\n", "errors/breadth",
      ["bare", "broad", "specific"]),
     ("a.py", "try:\n    pass\nexcept:\n    pass\nexcept Exception:\n    raise\n"

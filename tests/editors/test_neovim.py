@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import python_repo
+from conftest import SMALL_REPO_LEARNING, python_repo
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("drift_e2e.lua")
@@ -40,7 +40,9 @@ def drift(*args: str, cwd: Path) -> None:
 def workspace(tmp_path: Path) -> Path:
     """Four modules with snake_case functions, one with a camelCase one, scanned by the CLI."""
     root = python_repo(tmp_path / "repo")
-    (root / "drift.config.json").write_text(json.dumps({"learning": {"autoApproveThreshold": 0.8}}))
+    (root / "drift.config.json").write_text(
+        json.dumps({"learning": {"autoApproveThreshold": 0.8, **SMALL_REPO_LEARNING}})
+    )
     drift("scan", cwd=root)
     return root
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from conftest import python_repo
+from conftest import SMALL_REPO_LEARNING, python_repo
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
@@ -24,7 +24,9 @@ SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "drift_lsp"])
 def repo(tmp_path: Path) -> Path:
     """A scanned Python repo whose naming conventions are approved, with one deviant file."""
     root = python_repo(tmp_path / "repo")
-    (root / "drift.config.json").write_text(json.dumps({"learning": {"autoApproveThreshold": 0.8}}))
+    (root / "drift.config.json").write_text(
+        json.dumps({"learning": {"autoApproveThreshold": 0.8, **SMALL_REPO_LEARNING}})
+    )
     with Workspace.open(root) as workspace:
         workspace.scan()
     return root

@@ -226,7 +226,16 @@ async def young_client(request, lsp_client: LanguageClient, tmp_path: Path):
         'def fetchThing(item_id):\n    """Fetch."""\n    return item_id\n'
     )
     (root / "drift.config.json").write_text(
-        json.dumps({"learning": {"autoApproveThreshold": 0.3, "minOccurrences": 2}})
+        json.dumps(
+            {
+                "learning": {
+                    "autoApproveThreshold": 0.3,
+                    "minOccurrences": 2,
+                    "minFiles": 2,
+                    "minFileShare": 0.5,
+                }
+            }
+        )
     )
     with Workspace.open(root) as workspace:
         workspace.scan()

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest_lsp
-from conftest import python_repo
+from conftest import SMALL_REPO_LEARNING, python_repo
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -24,7 +24,7 @@ from lsp.conftest import (
 
 def _repo(root: Path, threshold: float, *, scan: bool = True) -> Path:
     python_repo(root)
-    config = {"learning": {"autoApproveThreshold": threshold}}
+    config = {"learning": {"autoApproveThreshold": threshold, **SMALL_REPO_LEARNING}}
     (root / "drift.config.json").write_text(json.dumps(config))
     if scan:
         with Workspace.open(root) as workspace:

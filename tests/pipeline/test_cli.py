@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SMALL_REPO_LEARNING
 
 from drift_lsp.analysis.model import pattern_key
 from drift_lsp.cli import main
@@ -33,7 +34,7 @@ def out_json(capsys: pytest.CaptureFixture[str], code: int, expected_code: int =
 @pytest.fixture
 def repo(py_repo: Path, capsys) -> Path:
     (py_repo / "drift.config.json").write_text(
-        json.dumps({"learning": {"autoApproveThreshold": 0.8}})
+        json.dumps({"learning": {"autoApproveThreshold": 0.8, **SMALL_REPO_LEARNING}})
     )
     summary = out_json(capsys, drift(py_repo, "scan", "--json"))
     assert (summary["kind"], summary["status"], summary["files_scanned"]) == (

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import OLD_MTIME_NS, PY_CONVENTIONAL, write_tree
+from conftest import OLD_MTIME_NS, PY_CONVENTIONAL, SMALL_REPO_LEARNING, write_tree
 
 from drift_lsp.analysis.model import pattern_key
 from drift_lsp.workspace import Workspace
@@ -19,8 +19,8 @@ FUNCTION_NAMING = pattern_key("naming/function", "snake_case/declaration@python"
 
 
 def scanned(root: Path, **config) -> Workspace:
-    if config:
-        (root / "drift.config.json").write_text(json.dumps(config))
+    config["learning"] = {**SMALL_REPO_LEARNING, **config.get("learning", {})}
+    (root / "drift.config.json").write_text(json.dumps(config))
     workspace = Workspace.open(root)
     workspace.scan()
     return workspace

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import tree_sitter
 
-from drift_lsp.analysis.detectors.base import Detector
+from drift_lsp.analysis.detectors.base import ABSENCE, PRACTICE, Detector
 from drift_lsp.analysis.source import Source
 
 
 def is_public(name: str) -> bool:
-    return not name.startswith("_") and name != "constructor"
+    # `#name` is a JavaScript private member.
+    return not name.startswith(("_", "#")) and name != "constructor"
 
 
 def _jsdoc_before(declaration: tree_sitter.Node, source: Source) -> bool:
@@ -43,5 +44,11 @@ DETECTORS = (
         classify=_docstring,
         severity="info",
         captures=("function.name", "class.name", "method.name"),
+        values={"missing": ABSENCE, "present": PRACTICE},
+        suppressed_by=(
+            *("D100", "D101", "D102", "D103", "D104", "D105", "D106", "D107"),
+            *("missing-docstring", "missing-function-docstring", "missing-class-docstring"),
+            *("C0111", "C0115", "C0116", "require-jsdoc", "jsdoc/require-jsdoc"),
+        ),
     ),
 )

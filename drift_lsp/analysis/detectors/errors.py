@@ -6,7 +6,7 @@ import re
 
 import tree_sitter
 
-from drift_lsp.analysis.detectors.base import Detector, FixRequest
+from drift_lsp.analysis.detectors.base import ABSENCE, PRACTICE, Detector, FixRequest
 from drift_lsp.analysis.model import QuickFix, TextEdit
 from drift_lsp.analysis.source import Source
 
@@ -25,11 +25,22 @@ def _caught_type(clause: tree_sitter.Node) -> tree_sitter.Node | None:
     return value
 
 
-def _breadth(node: tree_sitter.Node, source: Source) -> str:
+# A bare `raise` statement on a line of its own: the handler passes the error on.
+_RERAISE = re.compile(rb"^[ \t]*raise[ \t]*(?:#[^\n]*)?$", re.M)
+
+
+def _breadth(node: tree_sitter.Node, source: Source) -> str | None:
     caught = _caught_type(node)
-    if caught is None:
-        return "bare"
-    return "broad" if source.text(caught) in _BROAD else "specific"
+    kind = "bare" if caught is None else "broad" if source.text(caught) in _BROAD else "specific"
+    if kind != "specific":
+        # `except BaseException: cleanup(); raise` cleans up and passes everything on: it
+        # swallows nothing, so catching everything is right there.
+        body = _body(node)
+        if body is not None:
+            line_start = source.data.rfind(b"\n", 0, body.start_byte) + 1
+            if _RERAISE.search(source.data, line_start, body.end_byte):
+                return None
+    return kind
 
 
 def _body(node: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -88,6 +99,11 @@ DETECTORS = (
         captures=("errors.handler",),
         # A JavaScript `catch` has no exception type to be broad or specific about.
         languages=("python",),
+        values={"bare": ABSENCE, "broad": ABSENCE, "specific": PRACTICE},
+        suppressed_by=(
+            *("BLE001", "E722", "B001", "W0702", "W0703", "W0718"),
+            *("bare-except", "broad-except", "broad-exception-caught"),
+        ),
     ),
     Detector(
         "errors/handling",
@@ -98,5 +114,12 @@ DETECTORS = (
         classify=_handling,
         span=_span,
         captures=("errors.handler",),
+        values={
+            "swallowed": ABSENCE,
+            "handled": PRACTICE,
+            "logged": PRACTICE,
+            "reraised": PRACTICE,
+        },
+        suppressed_by=("S110", "S112", "SIM105", "W0702", "no-empty"),
     ),
 )

@@ -28,8 +28,18 @@ def _relative(node: tree_sitter.Node, source: Source) -> str | None:
     return None
 
 
-def _module_system(node: tree_sitter.Node, _source: Source) -> str:
-    return "esm" if node.type == "import_statement" else "commonjs"
+# Extensions that fix the module system: no choice of the code's.
+_FIXED_SYSTEM = (".mjs", ".cjs", ".mts", ".cts")
+
+
+def _module_system(node: tree_sitter.Node, source: Source) -> str | None:
+    if source.rel_path.endswith(_FIXED_SYSTEM):
+        return None
+    if node.type != "import_statement":
+        return "commonjs"
+    # TypeScript's `import x = require('y')` is CommonJS in import syntax.
+    required = any(child.type == "import_require_clause" for child in node.named_children)
+    return "commonjs" if required else "esm"
 
 
 def _default_named(node: tree_sitter.Node, _source: Source) -> str | None:
@@ -58,6 +68,7 @@ DETECTORS = (
         "Whether the project's own modules are imported relatively or absolutely.",
         "import",
         classify=_relative,
+        suppressed_by=("TID252", "import/no-relative-parent-imports"),
     ),
     Detector(
         "imports/module_system",
@@ -66,6 +77,7 @@ DETECTORS = (
         "ES modules (`import`) or CommonJS (`require`).",
         "import",
         classify=_module_system,
+        suppressed_by=("no-var-requires", "no-require-imports", "import/no-commonjs"),
     ),
     Detector(
         "imports/default_named",

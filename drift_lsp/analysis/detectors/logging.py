@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import PurePosixPath
 
 import tree_sitter
 
-from drift_lsp.analysis.detectors.base import Detector, FixRequest
+from drift_lsp.analysis.detectors.base import ABSENCE, PRACTICE, Detector, FixRequest
 from drift_lsp.analysis.detectors.edits import captures, replace_node
 from drift_lsp.analysis.detectors.rename import enclosing_function
+from drift_lsp.analysis.detectors.tests import is_test_file
 from drift_lsp.analysis.model import QuickFix, TextEdit
 from drift_lsp.analysis.source import Source
 
@@ -21,13 +23,35 @@ _HEADER = frozenset(
     {"comment", "future_import_statement", "import_statement", "import_from_statement"}
 )
 _NOT_POSITIONAL = frozenset({"keyword_argument", "list_splat", "dictionary_splat"})
-# Logger calls are told apart by the text of the called attribute, on the file's bytes.
-_PY_LOG_CALL = re.compile(
-    rb"_?(?:log|logger|logging|LOG|LOGGER|log_|_log)"
-    rb"\.(?:debug|info|warning|warn|error|exception|critical)\Z"
+# Logger calls are told apart by the text of the called attribute, on the file's bytes: a
+# receiver named like a logger (`log`, `logger`, `_log`, `self.logger`, `access_log`,
+# `logging`), or made by a logger factory (`structlog.get_logger().info`). That covers the
+# standard `logging`, structlog (`log = structlog.get_logger()`) and loguru (`logger`).
+_LOGGER = (
+    rb"(?:.*[.\s])?(?:_?(?:\w+_)?(?:log|logger|logging|LOG|LOGGER)_?"
+    rb"|\w*(?:getLogger|get_logger)\([^)]*\)"
 )
+_PY_LOG_CALL = re.compile(
+    _LOGGER + rb")\.(?:debug|info|warning|warn|error|exception|critical)\Z", re.S
+)
+# JavaScript: `console`, or a logger of winston, pino, bunyan or loglevel, conventionally
+# named `log`/`logger`; calls of `debug` (the `debug` package) are matched by the query.
 _JS_OUTPUT_CALL = re.compile(
-    rb"(console|log|logger|LOG|LOGGER)\.(?:log|debug|info|warn|error|trace)\Z"
+    rb"(?:(console)|"
+    + _LOGGER
+    + rb"|winston|pino|bunyan))\.(log|debug|info|warn|error|trace|fatal)\Z",
+    re.S,
+)
+# Where printing is a program's output, not a way of logging: tests, scripts, command-line
+# entry points, examples and docs. Their print/console calls are no evidence either way.
+_PROGRAM_DIRS = frozenset(
+    {"bin", "scripts", "script", "tools", "examples", "example", "docs", "doc", "demo", "demos"}
+    | {"benchmarks", "bench", "ci", ".github", "cli"}
+)
+_PROGRAM_FILES = frozenset({"__main__", "cli", "setup", "conftest", "noxfile", "manage"})
+_PROGRAM_TEXT = re.compile(
+    rb"^#!|__name__\s*==\s*['\"]__main__['\"]|\bimport argparse\b|\bimport click\b"
+    rb"|\bimport typer\b|\bsys\.argv\b|\bprocess\.argv\b"
 )
 _ARGUMENTS = frozenset({"argument_list", "arguments"})
 _MODULE_LOGGER = """
@@ -39,16 +63,37 @@ _MODULE_LOGGER = """
 
 
 def _callee(node: tree_sitter.Node) -> tree_sitter.Node:
-    """What a captured call calls: `x.info` for the method name `info`; `print` itself."""
+    """What a captured call calls: `x.info` for the method name `info`; `print` (or
+    JavaScript's `debug`) itself."""
     parent = node.parent
-    return node if parent.type == "call" else parent
+    return node if parent.type in ("call", "call_expression") else parent
+
+
+def is_program(source: Source) -> bool:
+    """Whether the file is a program or its test rather than library code: printing there
+    is the output, not a choice against logging."""
+    found = source.memo.get("program")
+    if found is None:
+        path = PurePosixPath(source.rel_path)
+        found = source.memo["program"] = (
+            is_test_file(source.rel_path)
+            or not _PROGRAM_DIRS.isdisjoint(path.parts[:-1])
+            or path.name.split(".")[0] in _PROGRAM_FILES
+            or _PROGRAM_TEXT.search(source.data) is not None
+        )
+    return found
 
 
 def _output(node: tree_sitter.Node, source: Source) -> str | None:
     callee = _callee(node)
+    python = source.language.name == "python"
     if callee is node:
-        return "print"
-    if source.language.name == "python":
+        # `print(…)` in Python; in JavaScript a call of `debug(…)`, the `debug` package's
+        # logger.
+        if not python:
+            return "logger"
+        return None if is_program(source) else "print"
+    if python:
         return (
             "logging"
             if _PY_LOG_CALL.match(source.data, callee.start_byte, callee.end_byte)
@@ -57,7 +102,13 @@ def _output(node: tree_sitter.Node, source: Source) -> str | None:
     match = _JS_OUTPUT_CALL.match(source.data, callee.start_byte, callee.end_byte)
     if match is None:
         return None
-    return "console" if match.group(1) == b"console" else "logger"
+    if match.group(1) is None:
+        return "logger"
+    # `console.warn`/`console.error` are how a library tells its user something (mocha's
+    # deprecation warnings), as Python writes to stderr: output, not a logging choice.
+    if match.group(2) in (b"warn", b"error") or is_program(source):
+        return None
+    return "console"
 
 
 def _arguments(call_function: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -217,7 +268,9 @@ DETECTORS = (
         classify=_output,
         span=_callee,
         fix=_fix_output,
-        captures=("logging.method", "logging.print"),
+        captures=("logging.method", "logging.print", "logging.debug"),
+        values={"print": ABSENCE, "console": ABSENCE, "logging": PRACTICE, "logger": PRACTICE},
+        suppressed_by=("T201", "T203", "print-statement", "no-console"),
     ),
     Detector(
         "logging/format",
@@ -229,6 +282,10 @@ DETECTORS = (
         span=_span_first_argument,
         captures=("logging.method",),
         languages=("python",),
+        suppressed_by=(
+            *("G001", "G002", "G003", "G004"),
+            *("logging-fstring-interpolation", "logging-format-interpolation", "logging-not-lazy"),
+        ),
     ),
     Detector(
         "logging/logger_name",

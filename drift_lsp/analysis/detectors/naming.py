@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 import tree_sitter
 
 from drift_lsp.analysis.detectors.base import Detector
 from drift_lsp.analysis.detectors.rename import enclosing_function, rename_in_scope
-from drift_lsp.analysis.naming_styles import naming_style, shows_style
+from drift_lsp.analysis.naming_styles import PASCAL, UPPER, naming_style, shows_style
 from drift_lsp.analysis.source import Source
 
 _SELF = frozenset({"self", "cls"})
+# Other linters' codes for "this name breaks the naming rules", whatever the kind of name.
+_ANY_NAME = ("invalid-name", "C0103", "camelcase", "naming-convention", "id-match")
+
+
+# Values a local name can be bound to that are data, never a class or a constructor.
+_LITERALS = frozenset(
+    {
+        *("integer", "float", "string", "concatenated_string", "true", "false", "none"),
+        *("list", "dictionary", "tuple", "set", "number", "template_string", "null"),
+        *("array", "object"),
+    }
+)
+_JS_FUNCTIONS = frozenset({"function_declaration", "generator_function_declaration"})
+_FIELDS = frozenset({"field_definition", "public_field_definition"})
+_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression"})
 
 
 def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
     if not shows_style(source.data, node.start_byte, node.end_byte):
         return None
-    name = source.text(node)
+    # A `#private` member's `#` is syntax, not style.
+    name = source.text(node).lstrip("#")
     if name.startswith("__") and name.endswith("__"):
         return None
     return naming_style(name)
@@ -27,18 +44,80 @@ def _is_python_method(node: tree_sitter.Node, source: Source) -> bool:
     return node.start_byte in source.capture_starts("_method")
 
 
+def _callable_style(node: tree_sitter.Node, source: Source) -> str | None:
+    """A function's or method's style. A PascalCase callable is a class by right, not a
+    function named against the convention: Python factories and stand-ins of classes (`def
+    Factory`, a fallback `def SOCKSProxyManager` stub, a test double's `OpenKey`), JavaScript
+    constructors (counted as classes, see `_class`) and components."""
+    style = _name_style(node, source)
+    return None if style == PASCAL else style
+
+
 def _function(node: tree_sitter.Node, source: Source) -> str | None:
-    return None if _is_python_method(node, source) else _name_style(node, source)
+    return None if _is_python_method(node, source) else _callable_style(node, source)
+
+
+def _is_constructor(function: tree_sitter.Node, name: str, source: Source) -> bool:
+    """An ES5 constructor: its body sets `this.x`, or the file uses `new Name` or
+    `Name.prototype`."""
+    body = function.child_by_field_name("body")
+    if body is not None and source.data.find(b"this.", body.start_byte, body.end_byte) >= 0:
+        return True
+    uses = rf"\bnew\s+{re.escape(name)}\b|\b{re.escape(name)}\.prototype\b".encode()
+    return re.search(uses, source.data) is not None
+
+
+def _class(node: tree_sitter.Node, source: Source) -> str | None:
+    """Classes, interfaces, type aliases and enums; and ES5 constructor functions
+    (`function Runner() { this.x = … }`), which are classes written the old way."""
+    parent = node.parent.type
+    if parent == "function_definition":
+        return None
+    if parent in _JS_FUNCTIONS:
+        style = _name_style(node, source)
+        if style == PASCAL and _is_constructor(node.parent, source.text(node), source):
+            return style
+        return None
+    return _name_style(node, source)
+
+
+def _holds_function(field: tree_sitter.Node) -> bool:
+    value = field.child_by_field_name("value")
+    return value is not None and value.type in _FUNCTION_VALUES
 
 
 def _method(node: tree_sitter.Node, source: Source) -> str | None:
     # Python methods are marked by the query; in JavaScript and TypeScript a method's name
-    # is a property_identifier, a function declaration's (also `@function.name`) is not.
+    # is a property_identifier, a function declaration's (also `@function.name`) is not. A
+    # class field holding an arrow function is a method too.
     if source.language.name == "python":
         is_method = _is_python_method(node, source)
+    elif node.parent.type in _FIELDS:
+        is_method = _holds_function(node.parent)
+    elif node.parent.type == "property_signature":
+        is_method = False
     else:
-        is_method = node.type == "property_identifier"
-    return _name_style(node, source) if is_method else None
+        is_method = node.type in ("property_identifier", "private_property_identifier")
+    return _callable_style(node, source) if is_method else None
+
+
+def _property(node: tree_sitter.Node, source: Source) -> str | None:
+    """Class fields and interface members that hold data (a field holding a function is a
+    method; one holding a class, `View = Backbone.View`, is PascalCase by right)."""
+    field = node.parent
+    if field.type in _FIELDS and _holds_function(field):
+        return None
+    style = _name_style(node, source)
+    return None if style == PASCAL else style
+
+
+def _bound_to_data(node: tree_sitter.Node) -> bool:
+    """Whether the name is assigned a literal (`Limit = 10`), not something that may be a
+    class or a constructor (`Data = make_dataclass(…)`, `Mocha = require('mocha')`, `View =
+    this.get('view')`)."""
+    binding = node.parent
+    value = binding.child_by_field_name("value") or binding.child_by_field_name("right")
+    return value is not None and value.type in _LITERALS
 
 
 def _variable(node: tree_sitter.Node, source: Source) -> str | None:
@@ -48,17 +127,35 @@ def _variable(node: tree_sitter.Node, source: Source) -> str | None:
     declarator = node.parent
     if declarator.type == "variable_declarator":
         value = declarator.child_by_field_name("value")
-        if value is not None and value.type in ("arrow_function", "function_expression"):
+        if value is not None and value.type in _FUNCTION_VALUES:
             return None
-    elif enclosing_function(node) is None:
+    else:
         # Python: a `block` is also a class body or a module-level `if`, whose names are
-        # attributes and globals, not locals.
+        # attributes and globals, not locals; so is a name the function declares `global`.
+        function = enclosing_function(node)
+        if function is None or _declared_outer(function, source.text(node), source):
+            return None
+    if style == UPPER:
+        # A local constant (`MAX_TRIES = 3`) is written like a module-level one by right.
+        return None
+    if style == PASCAL and not _bound_to_data(node):
         return None
     return style
 
 
+def _declared_outer(function: tree_sitter.Node, name: str, source: Source) -> bool:
+    """Whether `function` declares `name` `global` or `nonlocal`."""
+    statement = rb"^[ \t]*(?:global|nonlocal)\b[^\n]*\b" + re.escape(name).encode() + rb"\b"
+    start = source.data.rfind(b"\n", 0, function.start_byte) + 1
+    return re.compile(statement, re.M).search(source.data, start, function.end_byte) is not None
+
+
 def _parameter(node: tree_sitter.Node, source: Source) -> str | None:
-    return None if source.text(node) in _SELF else _name_style(node, source)
+    if source.text(node) in _SELF:
+        return None
+    style = _name_style(node, source)
+    # A PascalCase parameter holds a class or a constructor (`new ErrorCtor(…)`, a component).
+    return None if style == PASCAL else style
 
 
 def _constant(node: tree_sitter.Node, source: Source) -> str | None:
@@ -75,11 +172,12 @@ def _constant(node: tree_sitter.Node, source: Source) -> str | None:
 
 def _file(rel_path: str) -> str | None:
     stem = PurePosixPath(rel_path).name.split(".")[0]
-    return (
-        None
-        if stem in ("__init__", "__main__", "index", "conftest", "setup")
-        else naming_style(stem)
-    )
+    if stem in ("__init__", "__main__", "index", "conftest", "setup"):
+        return None
+    style = naming_style(stem)
+    # A PascalCase file is named after the class or component it holds (rxjs's
+    # `Observable.ts` beside `map.ts`): PascalCase by right, like the class.
+    return None if style == PASCAL else style
 
 
 DETECTORS = (
@@ -91,6 +189,7 @@ DETECTORS = (
         "declaration",
         classify=_function,
         captures=("function.name", "naming.function"),
+        suppressed_by=("N802", *_ANY_NAME),
     ),
     Detector(
         "naming/method",
@@ -100,16 +199,38 @@ DETECTORS = (
         "declaration",
         # `constructor` needs no exception: a single lowercase word shows no style.
         classify=_method,
-        captures=("function.name", "method.name"),
+        captures=("function.name", "method.name", "naming.field", "naming.method"),
+        suppressed_by=("N802", "N815", *_ANY_NAME),
     ),
     Detector(
         "naming/class",
         "naming",
         "Class naming",
-        "How classes (and TypeScript interfaces) are named.",
+        "How classes (and TypeScript interfaces, type aliases and enums) are named.",
+        "declaration",
+        classify=_class,
+        captures=("class.name", "naming.class", "function.name"),
+        suppressed_by=("N801", "N818", "new-cap", *_ANY_NAME),
+    ),
+    Detector(
+        "naming/property",
+        "naming",
+        "Field naming",
+        "How class fields and interface members are named.",
+        "declaration",
+        classify=_property,
+        captures=("naming.field",),
+        languages=("javascript", "typescript", "tsx"),
+        suppressed_by=("N815", *_ANY_NAME),
+    ),
+    Detector(
+        "naming/enum_member",
+        "naming",
+        "Enum member naming",
+        "How members of TypeScript enums are named.",
         "declaration",
         classify=_name_style,
-        captures=("class.name", "naming.class"),
+        suppressed_by=_ANY_NAME,
     ),
     Detector(
         "naming/constant",
@@ -118,6 +239,7 @@ DETECTORS = (
         "How module-level constants bound to literals are named.",
         "assignment",
         classify=_constant,
+        suppressed_by=("N816", *_ANY_NAME),
     ),
     Detector(
         "naming/variable",
@@ -127,6 +249,7 @@ DETECTORS = (
         "assignment",
         classify=_variable,
         fix=rename_in_scope,
+        suppressed_by=("N806", "N816", *_ANY_NAME),
     ),
     Detector(
         "naming/parameter",
@@ -136,6 +259,7 @@ DETECTORS = (
         "declaration",
         classify=_parameter,
         fix=rename_in_scope,
+        suppressed_by=("N803", *_ANY_NAME),
     ),
     Detector(
         "naming/file",
@@ -145,5 +269,12 @@ DETECTORS = (
         "unknown",
         classify_path=_file,
         severity="info",
+        suppressed_by=(
+            "N999",
+            "invalid-name",
+            "C0103",
+            "filenames/match-regex",
+            "unicorn/filename-case",
+        ),
     ),
 )

@@ -10,6 +10,7 @@ from drift_lsp.analysis.detectors.base import FixRequest
 from drift_lsp.analysis.detectors.edits import captures, replace_node
 from drift_lsp.analysis.model import QuickFix
 from drift_lsp.analysis.naming_styles import convert
+from drift_lsp.analysis.source import Source
 
 _SCOPES = frozenset(
     {
@@ -60,6 +61,27 @@ def _is_reference(node: tree_sitter.Node) -> bool:
     return not (parent.type == "keyword_argument" and parent.child_by_field_name("name") == node)
 
 
+def _keyword_callable(node: tree_sitter.Node, scope: tree_sitter.Node, source: Source) -> bool:
+    """Whether `node` is a parameter callers outside may pass by name: a Python parameter,
+    not positional-only, of a function that is public (a module-level function or a method,
+    named without a leading underscore, dunders included)."""
+    if source.language.name != "python":
+        return False
+    parameters = node.parent
+    if parameters is not None and parameters.type != "parameters":
+        parameters = parameters.parent
+    if parameters is None or parameters.type != "parameters":
+        return False
+    separator = next(
+        (c for c in parameters.named_children if c.type == "positional_separator"), None
+    )
+    if separator is not None and node.start_byte < separator.start_byte:
+        return False
+    name = source.text(scope.child_by_field_name("name") or scope)
+    private = name.startswith("_") and not name.endswith("__")
+    return not private and enclosing_function(scope) is None
+
+
 def rename_in_scope(request: FixRequest) -> QuickFix | None:
     source, node = request.source, request.node
     old = source.text(node)
@@ -67,7 +89,8 @@ def rename_in_scope(request: FixRequest) -> QuickFix | None:
     if new == old or not new.isidentifier() or new in _RESERVED:
         return None
     scope = enclosing_function(node)
-    if scope is None:
+    if scope is None or _keyword_callable(node, scope, source):
+        # A public parameter's name is API: keyword callers elsewhere would break.
         return None
     found = captures(source.language, _NAMES.get(source.language.name, _NAMES["javascript"]), scope)
     outer = {source.text(n) for stmt in found.get("outer", []) for n in stmt.named_children}

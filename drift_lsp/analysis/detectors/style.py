@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import getpass
 import re
+from collections.abc import Iterator
 
 import tree_sitter
 
-from drift_lsp.analysis.detectors.base import Detector, FixRequest
+from drift_lsp.analysis.detectors.base import ABSENCE, PRACTICE, Detector, FixRequest
 from drift_lsp.analysis.detectors.edits import replace_node
 from drift_lsp.analysis.model import QuickFix
 from drift_lsp.analysis.source import Source
@@ -36,6 +38,26 @@ def _split_string(text: str) -> tuple[str, str, str] | None:
 _QUOTE_OR_NEWLINE = re.compile(rb"['\"\n]")
 
 
+def _in_fstring_field(node: tree_sitter.Node, source: Source) -> bool:
+    """Whether the string is inside an f-string's replacement field (`f"{d['k']}"`)."""
+    starts, ends = source.memo.get("fstring_fields") or _outermost_fields(source)
+    index = bisect.bisect_right(starts, node.start_byte) - 1
+    return index >= 0 and node.start_byte < ends[index]
+
+
+def _outermost_fields(source: Source) -> tuple[list[int], list[int]]:
+    """Start and end bytes of the replacement fields not inside another, in order (fields
+    nest, `{x:{width}}`, but never overlap otherwise)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for field in sorted(source.captures.get("_fstring_field", ()), key=lambda n: n.start_byte):
+        if not ends or field.start_byte >= ends[-1]:
+            starts.append(field.start_byte)
+            ends.append(field.end_byte)
+    source.memo["fstring_fields"] = starts, ends
+    return starts, ends
+
+
 def _quotes(node: tree_sitter.Node, source: Source) -> str | None:
     # The same test as `_split_string`, on the bytes: it runs on every string in a scan.
     data, start, end = source.data, node.start_byte, node.end_byte
@@ -54,6 +76,7 @@ def _quotes(node: tree_sitter.Node, source: Source) -> str | None:
         # Docstrings, directives (`"use strict"`) and JSX attribute values: not the code's
         # quote choice; the queries capture them as `_not_quote_style`.
         or start in source.capture_starts("_not_quote_style")
+        or _in_fstring_field(node, source)
     ):
         return None
     return value
@@ -80,12 +103,34 @@ def _declared_names(node: tree_sitter.Node, source: Source) -> list[str]:
     ]
 
 
+_PATTERN_NAMES = frozenset({"identifier", "shorthand_property_identifier_pattern"})
+
+
+def _pattern_names(pattern: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    """The names a destructuring pattern binds: not keys (`{key: name}`), not defaults'
+    values (`{a = fallback}`), nor the object of a member target."""
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        if node.type in _PATTERN_NAMES:
+            yield node
+        elif node.type in ("assignment_pattern", "object_assignment_pattern"):
+            stack.extend(n for n in (node.child_by_field_name("left"),) if n is not None)
+        elif node.type == "pair_pattern":
+            stack.extend(n for n in (node.child_by_field_name("value"),) if n is not None)
+        elif node.type != "member_expression":
+            stack.extend(node.named_children)
+
+
 def _assigned_at(source: Source) -> dict[str, list[int]]:
     """Each name assigned to in the file → the byte offsets of those assignments."""
     found = source.memo.get("assigned")
     if found is None:
         found = {}
-        for node in source.captures.get("_written", ()):
+        written = list(source.captures.get("_written", ()))
+        for pattern in source.captures.get("_written_pattern", ()):
+            written.extend(_pattern_names(pattern))
+        for node in written:
             found.setdefault(source.text(node), []).append(node.start_byte)
         source.memo["assigned"] = found
     return found
@@ -186,6 +231,7 @@ DETECTORS = (
         classify=_quotes,
         severity="hint",
         fix=_fix_quotes,
+        suppressed_by=("Q000", "Q001", "Q002", "Q003", "quotes", "inconsistent-quotes"),
     ),
     Detector(
         "style/declaration",
@@ -196,6 +242,9 @@ DETECTORS = (
         classify=_declaration,
         span=_keyword,
         fix=_fix_declaration,
+        # `const` for what is never reassigned is the practice; `var` the oldest absence.
+        values={"var": ABSENCE, "let": ABSENCE, "const": PRACTICE},
+        suppressed_by=("prefer-const", "no-var"),
     ),
     Detector(
         "style/equality",
@@ -205,6 +254,8 @@ DETECTORS = (
         "conditional",
         classify=_equality,
         fix=_fix_equality,
+        values={"loose": ABSENCE, "strict": PRACTICE},
+        suppressed_by=("eqeqeq",),
     ),
     Detector(
         "style/todo",
@@ -215,5 +266,7 @@ DETECTORS = (
         classify=_todo,
         severity="info",
         fix=_fix_todo,
+        values={"bare": ABSENCE, "owner": PRACTICE},
+        suppressed_by=("TD002", "TD003", "FIX001", "FIX002", "fixme", "no-warning-comments"),
     ),
 )

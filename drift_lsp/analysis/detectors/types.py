@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tree_sitter
 
-from drift_lsp.analysis.detectors.base import Detector
+from drift_lsp.analysis.detectors.base import ABSENCE, PRACTICE, Detector
 from drift_lsp.analysis.detectors.documentation import is_public
 from drift_lsp.analysis.source import Source
 
@@ -34,6 +34,11 @@ DETECTORS = (
         severity="info",
         captures=("function.name", "method.name"),
         languages=("python", "typescript", "tsx"),
+        values={"unannotated": ABSENCE, "annotated": PRACTICE},
+        suppressed_by=(
+            *("ANN201", "ANN202", "ANN204", "ANN205", "ANN206"),
+            *("explicit-function-return-type", "explicit-module-boundary-types"),
+        ),
     ),
     Detector(
         "types/any",
@@ -42,5 +47,7 @@ DETECTORS = (
         "Whether type annotations fall back to `any`.",
         "declaration",
         classify=_any,
+        values={"any": ABSENCE, "specific": PRACTICE},
+        suppressed_by=("ANN401", "no-explicit-any"),
     ),
 )

@@ -5,3 +5,5 @@
   function: (member_expression
     property: (property_identifier) @logging.method)
   (#any-of? @logging.method "log" "debug" "info" "warn" "error" "trace"))
+; Calls of `debug(…)`: the `debug` package's loggers (`const debug = require('debug')('x')`).
+((call_expression function: (identifier) @logging.debug) (#eq? @logging.debug "debug"))

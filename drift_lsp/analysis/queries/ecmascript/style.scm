@@ -11,7 +11,7 @@
 (augmented_assignment_expression left: (identifier) @_written)
 (update_expression argument: (identifier) @_written)
 (for_in_statement left: (identifier) @_written)
-(assignment_expression left: (array_pattern (identifier) @_written))
-(assignment_expression
-  left: (object_pattern [(shorthand_property_identifier_pattern) @_written
-                         (pair_pattern value: (identifier) @_written)]))
+; Destructuring assignments (`[a = 1] = arr`, `({ a, ...rest } = cfg)`, nested): every name
+; bound anywhere in the pattern is written; the classifier walks the pattern for them.
+(assignment_expression left: [(array_pattern) (object_pattern)] @_written_pattern)
+(for_in_statement left: [(array_pattern) (object_pattern)] @_written_pattern)
