@@ -8,27 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from drift_lsp.analysis.fixes import apply_edits
 from drift_lsp.analysis.model import TextEdit
 
 # Old enough that the age part of confidence is saturated, so numbers are exact.
 OLD_MTIME_NS = 1_600_000_000 * 10**9
-
-
-def apply_edits(text: str, edits: list[TextEdit] | tuple[TextEdit, ...]) -> str:
-    """Apply non-overlapping edits (0-based line/character positions) as an editor would."""
-    lines = text.split("\n")
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-
-    def offset(line: int, column: int) -> int:
-        return offsets[line] + column
-
-    result = text
-    for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
-        start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
-        result = result[:start] + edit.new_text + result[end:]
-    return result
 
 
 def write_tree(root: Path, files: dict[str, str | bytes], *, old: bool = True) -> Path:
