@@ -1,0 +1,304 @@
+"""A real VS Code (code-server, driven through headless Chromium) with the built .vsix installed,
+used as a person would: type a deviating function into a file of a scanned workspace, save, read
+the Problems panel; hover; apply the quick fix, save, see the problem gone; back up the database.
+
+Needs what `editors/vscode/e2e/install.sh` installs (code-server, Chromium) and the extension's
+npm dependencies (`npm ci` in editors/vscode); `.ci/run` provides both. Skipped, saying which is
+missing, when they are not there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import python_repo
+
+REPO = Path(__file__).resolve().parents[2]
+EXTENSION = REPO / "editors" / "vscode"
+VSIX = EXTENSION / "drift-lsp.vsix"
+CACHE = Path(os.environ.get("DRIFT_VSCODE_E2E", Path.home() / ".cache" / "drift-vscode-e2e"))
+CODE_SERVER = CACHE / "code-server" / "node_modules" / ".bin" / "code-server"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Every wait below is a bound on how long to look for something that should happen, so a broken
+# build fails instead of hanging; none is a threshold on how fast it happens.
+WAIT_MS = 90_000
+
+pytestmark = pytest.mark.vscode
+
+
+def _missing() -> str | None:
+    if not CODE_SERVER.exists():
+        return f"no code-server at {CODE_SERVER}: run editors/vscode/e2e/install.sh"
+    if not CHROMIUM.exists():
+        return "no /usr/bin/chromium: run editors/vscode/e2e/install.sh"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "no playwright: install the test extra"
+    if not (EXTENSION / "node_modules").is_dir() and not VSIX.exists():
+        return "no editors/vscode/node_modules to build the .vsix: run npm ci there"
+    return None
+
+
+if _missing():
+    pytest.skip(_missing(), allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+
+def _vsix() -> Path:
+    """The .vsix of the extension as it is in this checkout, built again when a source changed."""
+    sources = [EXTENSION / "package.json", *(EXTENSION / "src").glob("*.ts")]
+    if not VSIX.exists() or max(p.stat().st_mtime for p in sources) > VSIX.stat().st_mtime:
+        subprocess.run(["npm", "run", "package"], cwd=EXTENSION, check=True, timeout=600)
+    return VSIX
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = python_repo(tmp_path / "repo")
+    (root / "drift.config.json").write_text(json.dumps({"learning": {"autoApproveThreshold": 0.8}}))
+    subprocess.run(
+        [sys.executable, "-m", "drift_lsp.cli", "scan"], cwd=root, check=True, timeout=120
+    )
+    return root
+
+
+@pytest.fixture
+def code_server(tmp_path: Path, workspace: Path) -> Iterator[str]:
+    """code-server on a free loopback port with the extension installed; yields the URL."""
+    user_data, extensions = tmp_path / "user-data", tmp_path / "extensions"
+    settings = user_data / "User" / "settings.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(
+        json.dumps(
+            {
+                "drift.server.path": str(Path(sys.executable).with_name("drift")),
+                "drift.trace.server": "messages",
+                "workbench.startupEditor": "none",
+                "workbench.tips.enabled": False,
+                "workbench.enableExperiments": False,
+                "telemetry.telemetryLevel": "off",
+                "extensions.autoUpdate": False,
+                "extensions.autoCheckUpdates": False,
+                "update.mode": "none",
+                "security.workspace.trust.enabled": False,
+                # Typed text lands as typed: no completion, no auto-closing, no auto-indent.
+                "editor.quickSuggestions": {"other": False, "comments": False, "strings": False},
+                "editor.suggestOnTriggerCharacters": False,
+                "editor.autoClosingBrackets": "never",
+                "editor.autoClosingQuotes": "never",
+                "editor.autoIndent": "none",
+                "editor.hover.delay": 100,
+                "files.autoSave": "off",
+            }
+        )
+    )
+    common = [f"--user-data-dir={user_data}", f"--extensions-dir={extensions}"]
+    subprocess.run(
+        [str(CODE_SERVER), *common, "--install-extension", str(_vsix())],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    port = _free_port()
+    log = (tmp_path / "code-server.log").open("w")
+    server = subprocess.Popen(
+        [
+            str(CODE_SERVER),
+            *common,
+            f"--bind-addr=127.0.0.1:{port}",
+            "--auth=none",
+            "--disable-workspace-trust",
+            "--disable-telemetry",
+            "--disable-update-check",
+            str(workspace),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(600):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(url + "healthz", timeout=5).close()
+                break
+            if server.poll() is not None:
+                pytest.fail(f"code-server exited: {(tmp_path / 'code-server.log').read_text()}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        # The whole session: code-server, its extension host and the Drift server it started.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, 15)
+        server.wait(timeout=60)
+        log.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """Where the test leaves its screenshots (DRIFT_SCREENSHOTS keeps them after the run)."""
+    folder = Path(os.environ.get("DRIFT_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class Workbench:
+    """The few gestures the test needs, done with the keyboard as a user would."""
+
+    def __init__(self, page: Page, screenshots: Path) -> None:
+        self.page = page
+        self.screenshots = screenshots
+        self.shots = 0
+
+    def shot(self, name: str) -> None:
+        self.shots += 1
+        self.page.screenshot(path=str(self.screenshots / f"{self.shots:02d}-{name}.png"))
+
+    def command(self, title: str) -> None:
+        """Run a palette command by its title."""
+        self.page.keyboard.press("F1")
+        palette = self.page.locator(".quick-input-widget input.input")
+        expect(palette).to_be_visible(timeout=WAIT_MS)
+        palette.fill(">" + title)
+        row = self.page.locator(".quick-input-list .monaco-list-row", has_text=title).first
+        expect(row).to_be_visible(timeout=WAIT_MS)
+        self.page.keyboard.press("Enter")
+
+    def open_file(self, rel: str) -> None:
+        self.page.keyboard.press("Control+P")
+        box = self.page.locator(".quick-input-widget input.input")
+        expect(box).to_be_visible(timeout=WAIT_MS)
+        box.fill(rel)
+        row = self.page.locator(".quick-input-list .monaco-list-row", has_text=Path(rel).name)
+        expect(row.first).to_be_visible(timeout=WAIT_MS)
+        self.page.keyboard.press("Enter")
+        tab = self.page.locator(".tab.active", has_text=Path(rel).name)
+        expect(tab).to_be_visible(timeout=WAIT_MS)
+        self.page.locator(".monaco-editor .view-lines").first.click()
+
+    def go_to(self, line: int, column: int) -> None:
+        self.page.keyboard.press("Control+G")
+        box = self.page.locator(".quick-input-widget input.input")
+        expect(box).to_be_visible(timeout=WAIT_MS)
+        box.fill(f":{line}:{column}")
+        self.page.keyboard.press("Enter")
+
+    def save(self) -> None:
+        self.page.keyboard.press("Control+S")
+        expect(self.page.locator(".tab.active.dirty")).to_have_count(0, timeout=WAIT_MS)
+
+    def problems(self):
+        return self.page.locator(".markers-panel .monaco-list-row")
+
+
+def test_vscode_shows_fixes_and_backs_up(
+    code_server: str, workspace: Path, screenshots: Path, tmp_path: Path
+) -> None:
+    backups = workspace / ".drift" / "backups"
+    with sync_playwright() as playwright:
+        # A fresh profile each run: nothing remembered from an earlier session.
+        browser = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium"),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1400, "height": 900},
+        )
+        page = browser.new_page()
+        ui = Workbench(page, screenshots)
+        try:
+            page.goto(f"{code_server}?folder={workspace}")
+            expect(page.locator(".monaco-workbench")).to_be_visible(timeout=WAIT_MS)
+            ui.open_file("pkg/mod_1.py")
+            status = page.locator(".statusbar-item", has_text="Drift:")
+            expect(status.first).to_contain_text("patterns", timeout=WAIT_MS)
+            ui.shot("opened")
+
+            # Type a function whose local variable breaks the snake_case convention, and save.
+            page.keyboard.press("Control+End")
+            page.keyboard.type(
+                '\ndef load_extra(item_id):\n    """Load extra."""\n'
+                "    resultValue = item_id\n    return resultValue\n"
+            )
+            ui.save()
+            ui.command("View: Focus Problems")
+            problem = ui.problems().filter(has_text="found camelCase 'resultValue'")
+            expect(problem).to_have_count(1, timeout=WAIT_MS)
+            ui.shot("problem-after-save")
+
+            # Hover on the variable: the convention, with an example from the codebase.
+            lines = (workspace / "pkg" / "mod_1.py").read_text().splitlines()
+            line = next(n for n, text in enumerate(lines, 1) if "resultValue = " in text)
+            ui.page.locator(".monaco-editor .view-lines").first.click()
+            ui.go_to(line, 6)
+            page.keyboard.press("Control+K")
+            page.keyboard.press("Control+I")
+            hover = page.locator(".monaco-hover:visible")
+            expect(hover.first).to_contain_text("pkg/mod_", timeout=WAIT_MS)
+            ui.shot("hover")
+            page.keyboard.press("Escape")
+
+            # The lightbulb's preferred fix renames it; saved, the problem is gone.
+            page.keyboard.press("Control+.")
+            fix = page.locator(
+                ".action-widget .monaco-list-row", has_text="Rename 'resultValue' to 'result_value'"
+            )
+            expect(fix.first).to_be_visible(timeout=WAIT_MS)
+            ui.shot("quick-fixes")
+            expect(fix.first).to_have_class(re.compile(r"\bfocused\b"))  # preferred: first
+            page.keyboard.press("Enter")
+            ui.save()
+            assert "    result_value = item_id\n    return result_value\n" in (
+                workspace / "pkg" / "mod_1.py"
+            ).read_text()
+            expect(problem).to_have_count(0, timeout=WAIT_MS)
+            ui.shot("fixed")
+
+            # One backup, one notification.
+            before = sorted(backups.glob("*.db")) if backups.exists() else []
+            ui.command("Drift: Backup Database")
+            toasts = page.locator(".notification-toast", has_text="backup")
+            expect(toasts.first).to_be_visible(timeout=WAIT_MS)
+            # Whatever the extension would add comes after the command's answer; a status
+            # request answered after it shows all of the backup's notifications are in.
+            ui.command("Drift: Show Status")
+            expect(page.locator(".notification-toast", has_text="patterns (")).to_be_visible(
+                timeout=WAIT_MS
+            )
+            ui.shot("backup")
+            assert toasts.count() == 1, [t.inner_text() for t in toasts.all()]
+            after = sorted(backups.glob("*.db"))
+            assert len(after) == len(before) + 1, (before, after)
+        except Exception:
+            ui.shot("failure")
+            raise
+        finally:
+            browser.close()
