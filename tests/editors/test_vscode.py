@@ -118,6 +118,9 @@ def code_server(tmp_path: Path, workspace: Path) -> Iterator[str]:
                 "editor.autoIndent": "none",
                 "editor.hover.delay": 100,
                 "files.autoSave": "off",
+                # What editors/README.md tells users to set; "File: Save without Formatting"
+                # saves without it.
+                "editor.codeActionsOnSave": {"source.fixAll.drift": "explicit"},
             }
         )
     )
@@ -212,8 +215,11 @@ class Workbench:
         box.fill(f":{line}:{column}")
         self.page.keyboard.press("Enter")
 
-    def save(self) -> None:
-        self.page.keyboard.press("Control+S")
+    def save(self, *, code_actions: bool = True) -> None:
+        if code_actions:
+            self.page.keyboard.press("Control+S")
+        else:
+            self.command("File: Save without Formatting")
         expect(self.page.locator(".tab.active.dirty")).to_have_count(0, timeout=WAIT_MS)
 
     def problems(self):
@@ -248,7 +254,7 @@ def test_vscode_shows_fixes_and_backs_up(
                 '\ndef load_extra(item_id):\n    """Load extra."""\n'
                 "    resultValue = item_id\n    return resultValue\n"
             )
-            ui.save()
+            ui.save(code_actions=False)
             ui.command("View: Focus Problems")
             problem = ui.problems().filter(has_text="found camelCase 'resultValue'")
             expect(problem).to_have_count(1, timeout=WAIT_MS)
@@ -275,12 +281,52 @@ def test_vscode_shows_fixes_and_backs_up(
             ui.shot("quick-fixes")
             expect(fix.first).to_have_class(re.compile(r"\bfocused\b"))  # preferred: first
             page.keyboard.press("Enter")
-            ui.save()
-            assert "    result_value = item_id\n    return result_value\n" in (
-                workspace / "pkg" / "mod_1.py"
-            ).read_text()
+            ui.save(code_actions=False)
+            assert (
+                "    result_value = item_id\n    return result_value\n"
+                in (workspace / "pkg" / "mod_1.py").read_text()
+            )
             expect(problem).to_have_count(0, timeout=WAIT_MS)
             ui.shot("fixed")
+
+            # "Explain this convention…": an input box, and the server saves the answer.
+            page.keyboard.press("Control+End")
+            page.keyboard.type(
+                "\ndef report_extra(item_id):\n    print(item_id)\n    return item_id\n"
+            )
+            ui.save(code_actions=False)
+            printed = ui.problems().filter(has_text="found print")
+            expect(printed).to_have_count(1, timeout=WAIT_MS)
+            line = len((workspace / "pkg" / "mod_1.py").read_text().splitlines()) - 1
+            ui.go_to(line, 6)
+            page.keyboard.press("Control+.")
+            explain = page.locator(
+                ".action-widget .monaco-list-row", has_text="Explain this convention"
+            )
+            expect(explain.first).to_be_visible(timeout=WAIT_MS)
+            page.keyboard.press("ArrowUp")  # from the first action round to the last
+            expect(explain.first).to_have_class(re.compile(r"\bfocused\b"))
+            page.keyboard.press("Enter")
+            box = page.locator(".quick-input-widget input.input")
+            expect(box).to_be_visible(timeout=WAIT_MS)
+            box.fill("Production logs need the request id the logger adds")
+            page.keyboard.press("Enter")
+            saved = page.locator(".notification-toast", has_text="Saved memory")
+            expect(saved).to_be_visible(timeout=WAIT_MS)
+            ui.shot("explained")
+
+            # codeActionsOnSave with source.fixAll.drift: a plain save applies the fix.
+            page.keyboard.press("Control+End")
+            page.keyboard.type(" ")
+            ui.save()
+            text = (workspace / "pkg" / "mod_1.py").read_text()
+            assert "    logger.info(item_id)\n" in text and "print(" not in text
+            expect(printed).to_have_count(0, timeout=WAIT_MS)
+            ui.shot("fixed-on-save")
+
+            # The Drift channel has the server's log and, with drift.trace.server, the trace.
+            channel = "".join(p.read_text() for p in tmp_path.rglob("*Drift*.log"))
+            assert "textDocument/didSave" in channel, channel[-2000:]
 
             # One backup, one notification.
             before = sorted(backups.glob("*.db")) if backups.exists() else []

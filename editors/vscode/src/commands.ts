@@ -66,6 +66,24 @@ export async function showServerCommandResult(
   }
 }
 
+/** The command of the "Explain this convention…" code action. */
+export const ADD_MEMORY = "drift.addMemory";
+
+/**
+ * LSP has no input box, so the code action sends [patternId] and the client asks for the text:
+ * the arguments to send on, or undefined when the user cancelled or wrote nothing.
+ */
+export async function askForExplanation(args: unknown[]): Promise<unknown[] | undefined> {
+  if (args.length !== 1) {
+    return args;
+  }
+  const text = await vscode.window.showInputBox({
+    prompt: "Why does this convention exist? Saved as team memory, shown on hover.",
+    placeHolder: "e.g. We log through the module logger so production logs keep the request id",
+  });
+  return text?.trim() ? [args[0], text] : undefined;
+}
+
 export async function showMissingServer(message: string): Promise<void> {
   const choice = await vscode.window.showErrorMessage(message, "Open settings");
   if (choice === "Open settings") {

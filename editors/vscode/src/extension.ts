@@ -9,7 +9,14 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { runCli } from "./cli";
-import { Controller, registerCommands, showMissingServer, showServerCommandResult } from "./commands";
+import {
+  ADD_MEMORY,
+  askForExplanation,
+  Controller,
+  registerCommands,
+  showMissingServer,
+  showServerCommandResult,
+} from "./commands";
 import { parseBackups, ScanState, statusBarText, StatusResult } from "./messages";
 import {
   diagnosticPullOptions,
@@ -115,6 +122,10 @@ class DriftExtension implements Controller {
               : next(params, token),
         },
         executeCommand: async (command, args, next) => {
+          if (command === ADD_MEMORY) {
+            const withText = await askForExplanation(args);
+            return withText ? next(command, withText) : undefined;
+          }
           if (command === "drift.rescan") {
             this.setState("scanning");
           }

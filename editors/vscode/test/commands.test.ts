@@ -5,6 +5,7 @@ import { beforeEach, test } from "node:test";
 import * as vscode from "vscode";
 import { cliCommand } from "../src/cli";
 import {
+  askForExplanation,
   CLIENT_COMMANDS,
   Controller,
   registerCommands,
@@ -112,4 +113,14 @@ test("backups are listed with the same drift the server runs", () => {
     command: "python3",
     args: ["-m", "drift_lsp.cli", "backups", "--json"],
   });
+});
+
+test("Explain this convention… asks for the text and sends it with the pattern; cancelling sends nothing", async () => {
+  stub.__answers.input = "We log through the module logger";
+  assert.deepEqual(await askForExplanation(["abc123"]), ["abc123", "We log through the module logger"]);
+  assert.match(stub.__calls.inputs[0].prompt, /Why does this convention exist/);
+  stub.__answers.input = undefined;
+  assert.equal(await askForExplanation(["abc123"]), undefined);
+  stub.__answers.input = "   ";
+  assert.equal(await askForExplanation(["abc123"]), undefined);
 });
