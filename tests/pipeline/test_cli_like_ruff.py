@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from drift_lsp import __version__
+from drift_lsp.workspace import find_root
 
 ESC = "\x1b["
 
@@ -54,7 +55,25 @@ def test_bare_drift_prints_help_and_version_is_known(tmp_path: Path) -> None:
 def test_from_a_subfolder_drift_uses_the_workspace_above(repo: Path) -> None:
     checked = run("check", "deviant.py", cwd=repo / "pkg")
     assert "pkg/deviant.py:6:5: warning: Function naming" in checked.stdout, checked.stderr
+    scanned = run("scan", cwd=repo / "pkg")
+    assert "13 patterns" in scanned.stdout, scanned.stderr
     assert not (repo / "pkg" / ".drift").exists(), "no second, empty workspace in the subfolder"
+
+
+def test_root_is_the_nearest_drift_folder_else_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    (home / ".drift").mkdir(parents=True)  # Drift's per-user folder, not a workspace
+    (home / "repo" / ".git").mkdir(parents=True)
+    (home / "repo" / "app" / "vendored" / ".git").mkdir(parents=True)
+    (home / "repo" / "app" / "drift.config.json").write_text("{}")
+    (home / "repo" / "docs").mkdir()
+    (home / "elsewhere").mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    assert find_root(home / "repo" / "docs") == home / "repo"
+    assert find_root(home / "repo" / "app" / "vendored" / "x.py") == home / "repo" / "app"
+    assert find_root(home / "elsewhere") == home / "elsewhere"
 
 
 def test_the_database_folder_stays_out_of_git(repo: Path) -> None:
