@@ -96,6 +96,8 @@ def test_missing_paths_are_an_error_naming_them(repo: Path) -> None:
     assert "missing.py" in checked.stderr and "gone/" in checked.stderr
     assert "pkg/deviant.py" not in checked.stderr
     assert checked.stdout == ""
+    scanned = run("scan", "nowhere", cwd=repo)
+    assert scanned.returncode == 2 and "nowhere" in scanned.stderr
 
 
 def test_a_path_outside_the_workspace_is_an_error(repo: Path, tmp_path: Path) -> None:
