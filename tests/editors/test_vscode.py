@@ -1,6 +1,7 @@
 """A real VS Code (code-server, driven through headless Chromium) with the built .vsix installed,
 used as a person would: type a deviating function into a file of a scanned workspace, save, read
-the Problems panel; hover; apply the quick fix, save, see the problem gone; back up the database.
+the Problems panel; hover; apply the quick fix, save, see the problem gone; explain a convention;
+fix on save; back up the database. And a hostile repository opened in Restricted Mode.
 
 Needs what `editors/vscode/e2e/install.sh` installs (code-server, Chromium) and the extension's
 npm dependencies (`npm ci` in editors/vscode); `.ci/run` provides both. Skipped, saying which is
@@ -91,39 +92,38 @@ def workspace(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def code_server(tmp_path: Path, workspace: Path) -> Iterator[str]:
-    """code-server on a free loopback port with the extension installed; yields the URL."""
+# Settings every session starts with: nothing that pops up or reaches out, and typed text
+# landing as typed (no completion, auto-closing or auto-indent).
+QUIET_SETTINGS = {
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": False,
+    "workbench.enableExperiments": False,
+    "telemetry.telemetryLevel": "off",
+    "extensions.autoUpdate": False,
+    "extensions.autoCheckUpdates": False,
+    "update.mode": "none",
+    "editor.quickSuggestions": {"other": False, "comments": False, "strings": False},
+    "editor.suggestOnTriggerCharacters": False,
+    "editor.autoClosingBrackets": "never",
+    "editor.autoClosingQuotes": "never",
+    "editor.autoIndent": "none",
+    "editor.hover.delay": 100,
+    "files.autoSave": "off",
+}
+
+
+@contextlib.contextmanager
+def code_server(
+    tmp_path: Path, folder: Path, settings: dict, *, trusted: bool, path: str | None = None
+) -> Iterator[str]:
+    """code-server on a free loopback port with the extension installed, `folder` open, and
+    `settings` as the user's; yields its URL. With `trusted`, workspace trust is off (every
+    folder trusted); without, VS Code asks and the folder stays in Restricted Mode."""
     user_data, extensions = tmp_path / "user-data", tmp_path / "extensions"
-    settings = user_data / "User" / "settings.json"
-    settings.parent.mkdir(parents=True)
-    settings.write_text(
-        json.dumps(
-            {
-                "drift.server.path": str(Path(sys.executable).with_name("drift")),
-                "drift.trace.server": "messages",
-                "workbench.startupEditor": "none",
-                "workbench.tips.enabled": False,
-                "workbench.enableExperiments": False,
-                "telemetry.telemetryLevel": "off",
-                "extensions.autoUpdate": False,
-                "extensions.autoCheckUpdates": False,
-                "update.mode": "none",
-                "security.workspace.trust.enabled": False,
-                # Typed text lands as typed: no completion, no auto-closing, no auto-indent.
-                "editor.quickSuggestions": {"other": False, "comments": False, "strings": False},
-                "editor.suggestOnTriggerCharacters": False,
-                "editor.autoClosingBrackets": "never",
-                "editor.autoClosingQuotes": "never",
-                "editor.autoIndent": "none",
-                "editor.hover.delay": 100,
-                "files.autoSave": "off",
-                # What editors/README.md tells users to set; "File: Save without Formatting"
-                # saves without it.
-                "editor.codeActionsOnSave": {"source.fixAll.drift": "explicit"},
-            }
-        )
-    )
+    user_settings = user_data / "User" / "settings.json"
+    user_settings.parent.mkdir(parents=True)
+    trust = {"security.workspace.trust.enabled": not trusted}
+    user_settings.write_text(json.dumps({**QUIET_SETTINGS, **trust, **settings}))
     common = [f"--user-data-dir={user_data}", f"--extensions-dir={extensions}"]
     subprocess.run(
         [str(CODE_SERVER), *common, "--install-extension", str(_vsix())],
@@ -132,38 +132,36 @@ def code_server(tmp_path: Path, workspace: Path) -> Iterator[str]:
         timeout=300,
     )
     port = _free_port()
-    log = (tmp_path / "code-server.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(CODE_SERVER),
-            *common,
-            f"--bind-addr=127.0.0.1:{port}",
-            "--auth=none",
-            "--disable-workspace-trust",
-            "--disable-telemetry",
-            "--disable-update-check",
-            str(workspace),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(600):
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(url + "healthz", timeout=5).close()
-                break
-            if server.poll() is not None:
-                pytest.fail(f"code-server exited: {(tmp_path / 'code-server.log').read_text()}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        # The whole session: code-server, its extension host and the Drift server it started.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, 15)
-        server.wait(timeout=60)
-        log.close()
+    log_path = tmp_path / "code-server.log"
+    flags = ["--auth=none", "--disable-telemetry", "--disable-update-check"]
+    if trusted:
+        flags.append("--disable-workspace-trust")
+    env = {**os.environ, "PATH": path} if path is not None else None
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [str(CODE_SERVER), *common, f"--bind-addr=127.0.0.1:{port}", *flags, str(folder)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            for _ in range(WAIT_MS // 200):
+                with contextlib.suppress(OSError):
+                    urllib.request.urlopen(url + "healthz", timeout=5).close()
+                    break
+                if server.poll() is not None:
+                    pytest.fail(f"code-server exited: {log_path.read_text()}")
+                time.sleep(0.2)
+            else:
+                pytest.fail(f"code-server never answered: {log_path.read_text()}")
+            yield url
+        finally:
+            # The whole session: code-server, its extension host and the server it started.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, 15)
+            server.wait(timeout=60)
 
 
 @pytest.fixture
@@ -226,10 +224,9 @@ class Workbench:
         return self.page.locator(".markers-panel .monaco-list-row")
 
 
-def test_vscode_shows_fixes_and_backs_up(
-    code_server: str, workspace: Path, screenshots: Path, tmp_path: Path
-) -> None:
-    backups = workspace / ".drift" / "backups"
+@contextlib.contextmanager
+def workbench(url: str, folder: Path, tmp_path: Path, screenshots: Path) -> Iterator[Workbench]:
+    """Chromium on the workbench of `folder`; a screenshot named "failure" if the test fails."""
     with sync_playwright() as playwright:
         # A fresh profile each run: nothing remembered from an earlier session.
         browser = playwright.chromium.launch_persistent_context(
@@ -238,113 +235,169 @@ def test_vscode_shows_fixes_and_backs_up(
             args=CHROMIUM_FLAGS,
             viewport={"width": 1400, "height": 900},
         )
-        page = browser.new_page()
-        ui = Workbench(page, screenshots)
+        ui = Workbench(browser.new_page(), screenshots)
         try:
-            page.goto(f"{code_server}?folder={workspace}")
-            expect(page.locator(".monaco-workbench")).to_be_visible(timeout=WAIT_MS)
-            ui.open_file("pkg/mod_1.py")
-            status = page.locator(".statusbar-item", has_text="Drift:")
-            expect(status.first).to_contain_text("patterns", timeout=WAIT_MS)
-            ui.shot("opened")
-
-            # Type a function whose local variable breaks the snake_case convention, and save.
-            page.keyboard.press("Control+End")
-            page.keyboard.type(
-                '\ndef load_extra(item_id):\n    """Load extra."""\n'
-                "    resultValue = item_id\n    return resultValue\n"
-            )
-            ui.save(code_actions=False)
-            ui.command("View: Focus Problems")
-            problem = ui.problems().filter(has_text="found camelCase 'resultValue'")
-            expect(problem).to_have_count(1, timeout=WAIT_MS)
-            ui.shot("problem-after-save")
-
-            # Hover on the variable: the convention, with an example from the codebase.
-            lines = (workspace / "pkg" / "mod_1.py").read_text().splitlines()
-            line = next(n for n, text in enumerate(lines, 1) if "resultValue = " in text)
-            ui.page.locator(".monaco-editor .view-lines").first.click()
-            ui.go_to(line, 6)
-            page.keyboard.press("Control+K")
-            page.keyboard.press("Control+I")
-            hover = page.locator(".monaco-hover:visible")
-            expect(hover.first).to_contain_text("pkg/mod_", timeout=WAIT_MS)
-            ui.shot("hover")
-            page.keyboard.press("Escape")
-
-            # The lightbulb's preferred fix renames it; saved, the problem is gone.
-            page.keyboard.press("Control+.")
-            fix = page.locator(
-                ".action-widget .monaco-list-row", has_text="Rename 'resultValue' to 'result_value'"
-            )
-            expect(fix.first).to_be_visible(timeout=WAIT_MS)
-            ui.shot("quick-fixes")
-            expect(fix.first).to_have_class(re.compile(r"\bfocused\b"))  # preferred: first
-            page.keyboard.press("Enter")
-            ui.save(code_actions=False)
-            assert (
-                "    result_value = item_id\n    return result_value\n"
-                in (workspace / "pkg" / "mod_1.py").read_text()
-            )
-            expect(problem).to_have_count(0, timeout=WAIT_MS)
-            ui.shot("fixed")
-
-            # "Explain this convention…": an input box, and the server saves the answer.
-            page.keyboard.press("Control+End")
-            page.keyboard.type(
-                "\ndef report_extra(item_id):\n    print(item_id)\n    return item_id\n"
-            )
-            ui.save(code_actions=False)
-            printed = ui.problems().filter(has_text="found print")
-            expect(printed).to_have_count(1, timeout=WAIT_MS)
-            line = len((workspace / "pkg" / "mod_1.py").read_text().splitlines()) - 1
-            ui.go_to(line, 6)
-            page.keyboard.press("Control+.")
-            explain = page.locator(
-                ".action-widget .monaco-list-row", has_text="Explain this convention"
-            )
-            expect(explain.first).to_be_visible(timeout=WAIT_MS)
-            page.keyboard.press("ArrowUp")  # from the first action round to the last
-            expect(explain.first).to_have_class(re.compile(r"\bfocused\b"))
-            page.keyboard.press("Enter")
-            box = page.locator(".quick-input-widget input.input")
-            expect(box).to_be_visible(timeout=WAIT_MS)
-            box.fill("Production logs need the request id the logger adds")
-            page.keyboard.press("Enter")
-            saved = page.locator(".notification-toast", has_text="Saved memory")
-            expect(saved).to_be_visible(timeout=WAIT_MS)
-            ui.shot("explained")
-
-            # codeActionsOnSave with source.fixAll.drift: a plain save applies the fix.
-            page.keyboard.press("Control+End")
-            page.keyboard.type(" ")
-            ui.save()
-            text = (workspace / "pkg" / "mod_1.py").read_text()
-            assert "    logger.info(item_id)\n" in text and "print(" not in text
-            expect(printed).to_have_count(0, timeout=WAIT_MS)
-            ui.shot("fixed-on-save")
-
-            # The Drift channel has the server's log and, with drift.trace.server, the trace.
-            channel = "".join(p.read_text() for p in tmp_path.rglob("*Drift*.log"))
-            assert "textDocument/didSave" in channel, channel[-2000:]
-
-            # One backup, one notification.
-            before = sorted(backups.glob("*.db")) if backups.exists() else []
-            ui.command("Drift: Backup Database")
-            toasts = page.locator(".notification-toast", has_text="backup")
-            expect(toasts.first).to_be_visible(timeout=WAIT_MS)
-            # Whatever the extension would add comes after the command's answer; a status
-            # request answered after it shows all of the backup's notifications are in.
-            ui.command("Drift: Show Status")
-            expect(page.locator(".notification-toast", has_text="patterns (")).to_be_visible(
-                timeout=WAIT_MS
-            )
-            ui.shot("backup")
-            assert toasts.count() == 1, [t.inner_text() for t in toasts.all()]
-            after = sorted(backups.glob("*.db"))
-            assert len(after) == len(before) + 1, (before, after)
+            ui.page.goto(f"{url}?folder={folder}")
+            expect(ui.page.locator(".monaco-workbench")).to_be_visible(timeout=WAIT_MS)
+            yield ui
         except Exception:
             ui.shot("failure")
             raise
         finally:
             browser.close()
+
+
+def test_vscode_shows_fixes_and_backs_up(
+    workspace: Path, screenshots: Path, tmp_path: Path
+) -> None:
+    backups = workspace / ".drift" / "backups"
+    settings = {
+        "drift.server.path": str(Path(sys.executable).with_name("drift")),
+        "drift.trace.server": "messages",
+        # What editors/README.md tells users to set; "File: Save without Formatting" saves
+        # without it.
+        "editor.codeActionsOnSave": {"source.fixAll.drift": "explicit"},
+    }
+    with (
+        code_server(tmp_path, workspace, settings, trusted=True) as url,
+        workbench(url, workspace, tmp_path, screenshots) as ui,
+    ):
+        page = ui.page
+        ui.open_file("pkg/mod_1.py")
+        status = page.locator(".statusbar-item", has_text="Drift:")
+        expect(status.first).to_contain_text("patterns", timeout=WAIT_MS)
+        ui.shot("opened")
+
+        # Type a function whose local variable breaks the snake_case convention, and save.
+        page.keyboard.press("Control+End")
+        page.keyboard.type(
+            '\ndef load_extra(item_id):\n    """Load extra."""\n'
+            "    resultValue = item_id\n    return resultValue\n"
+        )
+        ui.save(code_actions=False)
+        ui.command("View: Focus Problems")
+        problem = ui.problems().filter(has_text="found camelCase 'resultValue'")
+        expect(problem).to_have_count(1, timeout=WAIT_MS)
+        ui.shot("problem-after-save")
+
+        # Hover on the variable: the convention, with an example from the codebase.
+        lines = (workspace / "pkg" / "mod_1.py").read_text().splitlines()
+        line = next(n for n, text in enumerate(lines, 1) if "resultValue = " in text)
+        ui.page.locator(".monaco-editor .view-lines").first.click()
+        ui.go_to(line, 6)
+        page.keyboard.press("Control+K")
+        page.keyboard.press("Control+I")
+        hover = page.locator(".monaco-hover:visible")
+        expect(hover.first).to_contain_text("pkg/mod_", timeout=WAIT_MS)
+        ui.shot("hover")
+        page.keyboard.press("Escape")
+
+        # The lightbulb's preferred fix renames it; saved, the problem is gone.
+        page.keyboard.press("Control+.")
+        fix = page.locator(
+            ".action-widget .monaco-list-row", has_text="Rename 'resultValue' to 'result_value'"
+        )
+        expect(fix.first).to_be_visible(timeout=WAIT_MS)
+        ui.shot("quick-fixes")
+        expect(fix.first).to_have_class(re.compile(r"\bfocused\b"))  # preferred: first
+        page.keyboard.press("Enter")
+        ui.save(code_actions=False)
+        assert (
+            "    result_value = item_id\n    return result_value\n"
+            in (workspace / "pkg" / "mod_1.py").read_text()
+        )
+        expect(problem).to_have_count(0, timeout=WAIT_MS)
+        ui.shot("fixed")
+
+        # "Explain this convention…": an input box, and the server saves the answer.
+        page.keyboard.press("Control+End")
+        page.keyboard.type("\ndef report_extra(item_id):\n    print(item_id)\n    return item_id\n")
+        ui.save(code_actions=False)
+        printed = ui.problems().filter(has_text="found print")
+        expect(printed).to_have_count(1, timeout=WAIT_MS)
+        line = len((workspace / "pkg" / "mod_1.py").read_text().splitlines()) - 1
+        ui.go_to(line, 6)
+        page.keyboard.press("Control+.")
+        explain = page.locator(
+            ".action-widget .monaco-list-row", has_text="Explain this convention"
+        )
+        expect(explain.first).to_be_visible(timeout=WAIT_MS)
+        page.keyboard.press("ArrowUp")  # from the first action round to the last
+        expect(explain.first).to_have_class(re.compile(r"\bfocused\b"))
+        page.keyboard.press("Enter")
+        box = page.locator(".quick-input-widget input.input")
+        expect(box).to_be_visible(timeout=WAIT_MS)
+        box.fill("Production logs need the request id the logger adds")
+        page.keyboard.press("Enter")
+        saved = page.locator(".notification-toast", has_text="Saved memory")
+        expect(saved).to_be_visible(timeout=WAIT_MS)
+        ui.shot("explained")
+
+        # codeActionsOnSave with source.fixAll.drift: a plain save applies the fix.
+        page.keyboard.press("Control+End")
+        page.keyboard.type(" ")
+        ui.save()
+        text = (workspace / "pkg" / "mod_1.py").read_text()
+        assert "    logger.info(item_id)\n" in text and "print(" not in text
+        expect(printed).to_have_count(0, timeout=WAIT_MS)
+        ui.shot("fixed-on-save")
+
+        # The Drift channel has the server's log and, with drift.trace.server, the trace.
+        channel = "".join(p.read_text() for p in tmp_path.rglob("*Drift*.log"))
+        assert "textDocument/didSave" in channel, channel[-2000:]
+
+        # One backup, one notification.
+        before = sorted(backups.glob("*.db")) if backups.exists() else []
+        ui.command("Drift: Backup Database")
+        toasts = page.locator(".notification-toast", has_text="backup")
+        expect(toasts.first).to_be_visible(timeout=WAIT_MS)
+        # Whatever the extension would add comes after the command's answer; a status
+        # request answered after it shows all of the backup's notifications are in.
+        ui.command("Drift: Show Status")
+        expect(page.locator(".notification-toast", has_text="patterns (")).to_be_visible(
+            timeout=WAIT_MS
+        )
+        ui.shot("backup")
+        assert toasts.count() == 1, [t.inner_text() for t in toasts.all()]
+        after = sorted(backups.glob("*.db"))
+        assert len(after) == len(before) + 1, (before, after)
+
+
+@pytest.mark.parametrize("user_drift", [False, True], ids=["no-drift-of-the-user", "user-drift"])
+def test_an_untrusted_workspace_runs_nothing_of_its_own(
+    tmp_path: Path, screenshots: Path, user_drift: bool
+) -> None:
+    """A hostile repository: a `.venv/bin/drift` and a workspace drift.server.path, each
+    leaving a mark if run. Opened in Restricted Mode, the extension runs neither: it says why
+    when the user has no drift of their own, and runs the user's when the user settings name
+    one (VS Code ignores the workspace's value there)."""
+    hostile = python_repo(tmp_path / "hostile")
+    mark = tmp_path / "ran"
+    payload = f"#!/bin/sh\ntouch {mark}\n"
+    for script in (hostile / ".venv" / "bin" / "drift", hostile / "tools" / "drift"):
+        script.parent.mkdir(parents=True)
+        script.write_text(payload)
+        script.chmod(0o755)
+    (hostile / ".vscode").mkdir()
+    (hostile / ".vscode" / "settings.json").write_text(
+        json.dumps({"drift.server.path": str(hostile / "tools" / "drift")})
+    )
+    settings = {"drift.server.path": str(Path(sys.executable).with_name("drift"))}
+    with (
+        code_server(tmp_path, hostile, settings if user_drift else {}, trusted=False) as url,
+        workbench(url, hostile, tmp_path, screenshots) as ui,
+    ):
+        # VS Code asks; a careful user says no, and the folder opens in Restricted Mode.
+        ui.page.get_by_role("button", name="No, I don't trust the authors").click(timeout=WAIT_MS)
+        expect(ui.page.locator(".statusbar-item", has_text="Restricted Mode").first).to_be_visible(
+            timeout=WAIT_MS
+        )
+        ui.open_file("pkg/mod_1.py")
+        if user_drift:
+            # "Drift: …" once a server answered (scanning, not scanned or N patterns).
+            answered = ui.page.locator(".statusbar-item", has_text="Drift:").first
+        else:
+            answered = ui.page.locator(".notification-toast", has_text="not trusted")
+        expect(answered).to_be_visible(timeout=WAIT_MS)
+        ui.shot(f"untrusted-{'user-drift' if user_drift else 'no-drift'}")
+    assert not mark.exists(), "a drift from inside the untrusted workspace was run"
