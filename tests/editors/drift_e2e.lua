@@ -47,6 +47,16 @@ local function run()
     drift.find_root(scratch .. '/plain/sub/y.py') == scratch .. '/plain',
   }
 
+  -- A workspace's own virtualenv runs only when the user opts in.
+  vim.fn.mkdir(scratch .. '/outer/.venv/bin', 'p')
+  local venv_drift = scratch .. '/outer/.venv/bin/drift'
+  vim.fn.writefile({ '#!/bin/sh' }, venv_drift)
+  vim.fn.setfperm(venv_drift, 'rwxr-xr-x')
+  drift.setup({ cmd = cmd })
+  results.venv_default = drift.server_cmd(scratch .. '/outer')[1] == cmd[1]
+  drift.setup({ cmd = cmd, workspace_venv = true })
+  results.venv_opted_in = drift.server_cmd(scratch .. '/outer')[1] == venv_drift
+
   -- Not trusted: nothing starts, and the user is told once.
   drift.setup({ cmd = cmd })
   vim.cmd('filetype on')

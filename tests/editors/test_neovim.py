@@ -80,9 +80,12 @@ def test_neovim_shows_diagnostics_hover_examples_and_backs_up(
     assert "```python" in results["hover"] and "pkg/mod_" in results["hover"]
 
     assert results["roots"] == [True, True], "root: nearest .drift/ above a nested repo, else VCS"
+    assert (results["venv_default"], results["venv_opted_in"]) == (True, True), (
+        "the workspace's .venv drift only when the user opts in"
+    )
     assert results["untrusted_client"] is False, "no server in a folder the user did not trust"
     assert [m for m in results["untrusted_messages"] if "not started" in m] == [
-        f"Drift: not started in {workspace} (not in trusted_folders of require(\"drift\").setup())"
+        f'Drift: not started in {workspace} (not in trusted_folders of require("drift").setup())'
     ]
 
     assert results["explain_prompt"].startswith("Why does this convention exist")

@@ -78,7 +78,8 @@ function M.is_trusted(root)
   return false
 end
 
-local function server_cmd(root)
+-- The command that starts the server for a workspace root.
+function M.server_cmd(root)
   if M.config.workspace_venv then
     for _, venv in ipairs({ '.venv', 'venv' }) do
       local drift = root .. '/' .. venv .. '/bin/drift'
@@ -111,7 +112,7 @@ end
 local function client_config(root)
   return {
     name = 'drift',
-    cmd = server_cmd(root),
+    cmd = M.server_cmd(root),
     root_dir = root,
     workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } },
     init_options = M.config.settings,
