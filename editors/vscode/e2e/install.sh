@@ -6,7 +6,7 @@
 # finds everything in place and returns at once.
 #
 # The install lives outside git, in $DRIFT_VSCODE_E2E (default ~/.cache/drift-vscode-e2e), about
-# 1.3 GB; the test finds it there.
+# 300 MB (plus about 360 MB of Debian packages, mostly Chromium); the test finds it there.
 set -euo pipefail
 
 # The last code-server whose engines.node accepts the node 20 that Debian and CI have.
