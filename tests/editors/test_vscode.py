@@ -285,6 +285,12 @@ def test_vscode_shows_fixes_and_backs_up(
         hover = page.locator(".monaco-hover:visible")
         expect(hover.first).to_contain_text("pkg/mod_", timeout=WAIT_MS)
         ui.shot("hover")
+        # The example's label names the line its snippet starts with.
+        label = re.search(r"(pkg/mod_\d\.py):(\d+)\s*\n\s*(\S.*)", hover.first.inner_text())
+        assert label, hover.first.inner_text()
+        rel, number, first_shown = label.groups()
+        labelled = (workspace / rel).read_text().splitlines()[int(number) - 1]
+        assert first_shown.strip() == labelled.strip()
         page.keyboard.press("Escape")
 
         # The lightbulb's preferred fix renames it; saved, the problem is gone.
