@@ -7,8 +7,11 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from drift_lsp import __version__
 from drift_lsp.config import ConfigError
+from drift_lsp.workspace import find_root
 from storage.errors import StorageError
 
 # Each module exposes `register(subparsers)` and sets `handler=` on the parsers it adds,
@@ -25,17 +28,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="drift", description="Learn a codebase's conventions and flag code that drifts."
     )
+    parser.add_argument("--version", action="version", version=f"drift {__version__}")
     parser.add_argument(
-        "--root", default=".", help="workspace root (default: the current directory)"
+        "--root",
+        default=None,
+        help="workspace root (default: the nearest folder up from here holding .drift/ or "
+        "drift.config.json, else the repository's root, else the current directory)",
     )
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        # Bare `drift` asks what there is to do, as `ruff` does: help, and no error.
+        parser.print_help()
+        return 0
+    if args.root is None:
+        # Like ruff and eslint: from a subfolder, work on the workspace it belongs to rather
+        # than start a second, empty one there.
+        args.root = str(find_root(Path.cwd()))
     try:
         return int(args.handler(args) or 0)
     except StorageError as exc:

@@ -431,11 +431,20 @@ def _fence(path: str) -> str:
     return language.fence if language else ""
 
 
+PROJECT_MARKERS = (DRIFT_DIR, "drift.config.json")
+VCS_MARKERS = (".git", ".hg", ".svn", ".jj")
+
+
 def find_root(start: Path) -> Path:
-    """The workspace a path belongs to: the nearest folder with .drift/, drift.config.json
-    or .git, else the folder itself."""
+    """The workspace a path belongs to, found as ruff and eslint find their config: the nearest
+    folder with .drift/ or drift.config.json, else the nearest repository root, else the
+    folder itself. A `.drift` in the home folder is Drift's per-user folder, not a workspace."""
     start = start.resolve()
-    for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in (DRIFT_DIR, "drift.config.json", ".git")):
-            return folder
-    return start if start.is_dir() else start.parent
+    folder = start if start.is_dir() else start.parent
+    home = Path.home()
+    for markers in (PROJECT_MARKERS, VCS_MARKERS):
+        for candidate in (folder, *folder.parents):
+            found = [m for m in markers if (candidate / m).exists()]
+            if found and not (candidate == home and found == [DRIFT_DIR]):
+                return candidate
+    return folder

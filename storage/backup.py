@@ -101,7 +101,9 @@ def sha256_of(path: Path) -> str:
 def _written_atomically(destination: Path) -> Iterator[Path]:
     """Yield a temporary path to write; it becomes `destination` only if the block succeeds,
     and is removed otherwise, so a full disk or a crash never leaves a half file behind."""
-    partial = destination.with_name(destination.name + ".partial")
+    # A hidden name (and so a hidden journal) until it is complete: whoever lists the folder
+    # meanwhile sees the finished files only, never one in progress as an extra file.
+    partial = destination.with_name(f".{destination.name}.partial")
     partial.unlink(missing_ok=True)
     try:
         yield partial

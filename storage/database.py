@@ -138,8 +138,12 @@ class DatabaseManager:
         """Refuse a folder that is a link or someone else's, and an emptied database that has
         backups: SQLite would happily start a new empty one and the damage would go unseen."""
         check_private_dir(self.path.parent)
+        created = not self.path.parent.is_dir()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if created:
+                # The folder holds this machine's state (database, backups): keep it out of git.
+                (self.path.parent / ".gitignore").write_text("*\n")
         except OSError as exc:
             raise ReadOnlyDatabaseError(self.path.parent, exc.strerror or str(exc)) from exc
         wal = Path(str(self.path) + "-wal")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from drift_lsp.analysis.fixes import apply_edits
 from drift_lsp.analysis.model import ApprovedPattern, TextEdit, make_pattern_id, pattern_key
 
 # Old enough that the age part of confidence is saturated, so numbers are exact.
@@ -15,23 +16,6 @@ OLD_MTIME_NS = 1_600_000_000 * 10**9
 # The hand-made workspaces are a few files each: the evidence auto-approval asks of a real
 # project (drift_lsp.config.LearningConfig) is lowered to what they hold.
 SMALL_REPO_LEARNING = {"minOccurrences": 3, "minFiles": 2}
-
-
-def apply_edits(text: str, edits: list[TextEdit] | tuple[TextEdit, ...]) -> str:
-    """Apply non-overlapping edits (0-based line/character positions) as an editor would."""
-    lines = text.split("\n")
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-
-    def offset(line: int, column: int) -> int:
-        return offsets[line] + column
-
-    result = text
-    for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
-        start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
-        result = result[:start] + edit.new_text + result[end:]
-    return result
 
 
 def approved(detector_id: str, context: str, value: str) -> ApprovedPattern:

@@ -8,6 +8,8 @@ otherwise the text is analysed again, once, when the first violation turns up.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import tree_sitter
 
@@ -15,7 +17,7 @@ from drift_lsp.analysis.detect import Analysis, analyze
 from drift_lsp.analysis.detectors.base import FixRequest
 from drift_lsp.analysis.detectors.registry import DETECTORS
 from drift_lsp.analysis.languages import language_for_path
-from drift_lsp.analysis.model import Observation, QuickFix
+from drift_lsp.analysis.model import Observation, QuickFix, TextEdit
 
 log = logging.getLogger(__name__)
 
@@ -67,3 +69,48 @@ class FixFinder:
             log.exception("quick fix for %s in %s failed", observation.detector_id, self._rel_path)
             return ()
         return () if fix is None else (fix,)
+
+
+# Where an edit starts and ends, as ((line, column), (line, column)).
+Span = tuple[tuple[int, int], tuple[int, int]]
+Edit = TypeVar("Edit")
+
+
+def _clash(a: Span, b: Span) -> bool:
+    (a_start, a_end), (b_start, b_end) = a, b
+    return (a_start < b_end and b_start < a_end) or a_start == b_start
+
+
+def edit_span(edit: TextEdit) -> Span:
+    return (edit.line, edit.column), (edit.end_line, edit.end_column)
+
+
+def fix_all_edits(fixes: Iterable[Sequence[Edit]], span: Callable[[Edit], Span]) -> list[Edit]:
+    """The edits of "fix all": each violation's first (preferred) fix, in order, skipping any
+    that overlaps one already taken. The editor's source.fixAll (on LSP edits) and `drift check
+    --fix` (on violations' edits) both use it, so the command line applies exactly what the
+    editor would; a skipped fix is picked up by the next round, on the text the taken ones
+    produced."""
+    taken: list[Edit] = []
+    for edits in fixes:
+        if not any(_clash(span(new), span(old)) for new in edits for old in taken):
+            taken.extend(edits)
+    return taken
+
+
+def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
+    """`text` with non-overlapping edits applied; positions are (line, code point column),
+    as violations carry them."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def offset(line: int, column: int) -> int:
+        return starts[line] + column
+
+    result = text
+    for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
+        start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
+        result = result[:start] + edit.new_text + result[end:]
+    return result

@@ -18,6 +18,7 @@ from drift_lsp.analysis.model import SEVERITIES, Violation
 from drift_lsp.analysis.sarif import to_sarif
 from drift_lsp.analysis.scanner import Walker
 from drift_lsp.analysis.scope import describe, unscoped
+from drift_lsp.commands import report
 from drift_lsp.config import ConfigError
 from drift_lsp.workspace import Workspace
 from storage.paths import check_private_dir, db_path
@@ -48,6 +49,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("paths", nargs="*", help="files to check (default: changed files)")
     check.add_argument("--format", choices=("text", "json", "sarif"), default=None)
     check.add_argument("--fail-on", choices=SEVERITIES, default=None)
+    check.add_argument(
+        "--fix", action="store_true", help="apply the safe fixes (those the editor prefers)"
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
+    )
+    check.add_argument("--statistics", action="store_true", help="count violations by rule")
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text output (auto: on a terminal, unless NO_COLOR is set)",
+    )
     check.set_defaults(handler=_check)
 
     listing = subparsers.add_parser("patterns", help="list learned patterns")
@@ -80,7 +94,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def open_workspace(args: argparse.Namespace) -> Iterator[Workspace]:
     root = Path(getattr(args, "path", None) or args.root)
     if not root.is_dir():
-        raise SystemExit(f"drift: {root} is not a directory")
+        print(f"drift: {root} is not a directory", file=sys.stderr)
+        raise SystemExit(2)
     check_private_dir(db_path(root).parent)
     if not getattr(args, "creates", False) and not db_path(root).exists():
         # Only a scan creates the database; anything else would report on an empty one.
@@ -149,11 +164,35 @@ def _changed_files(root: Path) -> list[Path] | None:
     return [root / entry[3:] for entry in entries if entry[:2].strip() != "D"]
 
 
+def _resolve(raw: str, root: Path) -> Path:
+    """A command-line path: relative to the current directory when that lies inside the
+    workspace (what the shell completed), else relative to the workspace root."""
+    cwd = Path.cwd().resolve()
+    base = cwd if cwd == root or root in cwd.parents else root
+    return (base / raw).resolve()
+
+
 def _targets(workspace: Workspace, paths: list[str]) -> list[Path]:
     if paths:
+        resolved = {raw: _resolve(raw, workspace.root) for raw in paths}
+        missing = [raw for raw, path in resolved.items() if not path.exists()]
+        outside = [
+            raw
+            for raw, path in resolved.items()
+            if path != workspace.root and workspace.relative(path) is None
+        ]
+        if missing:
+            print(f"drift: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+            raise SystemExit(2)
+        if outside:
+            print(
+                f"drift: not in the workspace {workspace.root} (or ignored by its config): "
+                f"{', '.join(outside)}",
+                file=sys.stderr,
+            )
+            raise SystemExit(2)
         found: list[Path] = []
-        for raw in paths:
-            path = Path(raw).resolve()
+        for path in resolved.values():
             if path.is_dir():
                 found.extend(workspace.root / rel for rel, _ in _walk_under(workspace, path))
             else:
@@ -173,25 +212,41 @@ def _walk_under(workspace: Workspace, folder: Path) -> Iterator[tuple[str, Any]]
 
 
 def _check(args: argparse.Namespace) -> int:
+    fixing = args.fix or args.diff
     with open_workspace(args) as workspace:
         fmt = args.format or workspace.config.ci.reportFormat
         fail_on = args.fail_on or workspace.config.ci.failOn
         violations: list[Violation] = []
         max_size = workspace.config.performance.maxFileSize
+        fixed: list[report.FixedFile] = []
         for path in _targets(workspace, args.paths):
             text = _checkable_text(path, max_size)
             if text is None:
                 continue
-            violations.extend(workspace.check_text(path, text))
+            found = workspace.check_text(path, text)
+            if fixing and any(v.quick_fixes for v in found):
+                result = report.fix_text(workspace, path, text, found)
+                fixed.append(result)
+                found = result.remaining
+            violations.extend(found)
+    violations.sort(key=report.sort_key)
+    if args.diff:
+        # Like `ruff check --diff`: the would-be changes only, and exit 1 when there are some.
+        return int(report.print_diffs(fixed) > 0)
+    for result in fixed:
+        if result.after != result.before:
+            result.path.write_text(result.after, "utf-8")
     if fmt == "json":
         print(json.dumps([v.to_json() for v in violations], indent=2))
     elif fmt == "sarif":
         print(json.dumps(to_sarif(violations), indent=2))
+    elif args.statistics:
+        report.print_statistics(violations)
     else:
-        for v in violations:
-            where = f"{v.file}:{v.line + 1}:{v.column + 1}"
-            print(f"{where}: {v.severity}: {v.message} [{v.pattern_id}]")
-        print(f"{len(violations)} violation(s)")
+        report.print_text(violations, colour=report.use_colour(args.color, sys.stdout))
+    if args.fix and fmt == "text":
+        applied = sum(result.applied for result in fixed)
+        print(f"fixed {applied} violation(s) in {sum(r.after != r.before for r in fixed)} file(s)")
     threshold = SEVERITIES.index(fail_on)
     return int(any(SEVERITIES.index(v.severity) <= threshold for v in violations))
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from drift_lsp.analysis.fixes import Span, fix_all_edits
 from drift_lsp.features import commands, memory
 from drift_lsp.features.convert import DiagnosticData, lsp_workspace_edit
 
@@ -155,18 +156,10 @@ def _fix_all_edit(ls: DriftServer, uri: str) -> types.WorkspaceEdit | None:
     version = cached.snapshot.version
     if version != _version(ls, uri):
         return None
-    edits: list[types.TextEdit] = []
-    for _, data in _drift(cached.items):
-        if not data.fixes:
-            continue
-        candidate = data.fixes[0].edits
-        if any(_clash(new.range, old.range) for new in candidate for old in edits):
-            continue  # the next fix-all round (after a save) picks it up
-        edits.extend(candidate)
-    return lsp_workspace_edit(uri, version, edits)
+    first_fixes = (data.fixes[0].edits for _, data in _drift(cached.items) if data.fixes)
+    return lsp_workspace_edit(uri, version, fix_all_edits(first_fixes, _span))
 
 
-def _clash(a: types.Range, b: types.Range) -> bool:
-    a_start, a_end = (a.start.line, a.start.character), (a.end.line, a.end.character)
-    b_start, b_end = (b.start.line, b.start.character), (b.end.line, b.end.character)
-    return (a_start < b_end and b_start < a_end) or a_start == b_start
+def _span(edit: types.TextEdit) -> Span:
+    start, end = edit.range.start, edit.range.end
+    return (start.line, start.character), (end.line, end.character)

@@ -57,6 +57,7 @@ def test_neovim_shows_diagnostics_hover_examples_and_backs_up(
         **os.environ,
         "DRIFT_PLUGIN": str(REPO / "editors" / "neovim"),
         "DRIFT_PYTHON": sys.executable,
+        "DRIFT_ROOT": str(workspace),
         "DRIFT_FILE": str(workspace / "pkg" / "deviant.py"),
         "DRIFT_RESULTS": str(results_file),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
@@ -75,11 +76,27 @@ def test_neovim_shows_diagnostics_hover_examples_and_backs_up(
     assert completed.returncode == 0, completed.stderr
 
     messages = {d["code"]: d["message"] for d in results["diagnostics"]}
-    assert messages["Function naming"] == (
+    assert messages["naming/function"] == (
         "Function naming: expected snake_case, found camelCase 'fetchRemote'"
     )
     assert "```python" in results["hover"] and "pkg/mod_" in results["hover"]
+
+    assert results["roots"] == [True, True], "root: nearest .drift/ above a nested repo, else VCS"
+    assert (results["venv_default"], results["venv_opted_in"]) == (True, True), (
+        "the workspace's .venv drift only when the user opts in"
+    )
+    assert results["untrusted_client"] is False, "no server in a folder the user did not trust"
+    assert [m for m in results["untrusted_messages"] if "not started" in m] == [
+        f'Drift: not started in {workspace} (not in trusted_folders of require("drift").setup())'
+    ]
+
+    assert results["explain_prompt"].startswith("Why does this convention exist")
+    assert any(m.startswith("Saved memory") for m in results["messages"]), results["messages"]
+
     # Each backup has a JSON manifest beside it.
     backups = [p for p in results["backups"] if p.endswith(".db")]
     assert [Path(p).parent.name for p in backups] == ["backups"]
-    assert any("backup #" in message for message in results["messages"])
+    # One message for one backup, short enough for the command line: no "Press ENTER".
+    (backup_message,) = results["backup_messages"]
+    assert backup_message.startswith("Drift: backup 1 saved to .drift/backups/")
+    assert len(backup_message) <= results["echospace"]

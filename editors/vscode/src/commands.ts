@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import { backupMessage, backupPickItems, BackupEntry, BackupResult, statusMessage, StatusResult } from "./messages";
+import { backupPickItems, BackupEntry, statusMessage, StatusResult } from "./messages";
 
 /** Server commands (contract D) that the palette runs directly; the language client registers them. */
 export const SERVER_PALETTE_COMMANDS = ["drift.backup", "drift.rescan", "drift.status"] as const;
@@ -42,29 +42,46 @@ async function restoreBackup(controller: Controller): Promise<void> {
   if (!picked) {
     return;
   }
-  const safety = (await controller.executeServerCommand("drift.restore", [picked.id])) as BackupResult | undefined;
-  const saved = safety?.path ? ` The previous database was saved to ${safety.path}.` : "";
-  void vscode.window.showInformationMessage(`Drift: restored backup #${picked.id}.${saved}`);
+  // The server tells the user what it restored and where the replaced database went.
+  await controller.executeServerCommand("drift.restore", [picked.id]);
   await controller.refreshStatus();
 }
 
 /**
  * Language-client middleware for `workspace/executeCommand`: the palette commands run on the
- * server, and their answers are shown to the user here.
+ * server, and the answers the server does not announce itself are shown here. Backup and
+ * restore are announced by the server (`window/showMessage`, as every editor shows them), so
+ * one command gives one notification.
  */
 export async function showServerCommandResult(
   command: string,
   result: unknown,
   controller: Pick<Controller, "refreshStatus">,
 ): Promise<void> {
-  if (command === "drift.backup" && result) {
-    void vscode.window.showInformationMessage(backupMessage(result as BackupResult));
-  } else if (command === "drift.status" && result) {
+  if (command === "drift.status" && result) {
     void vscode.window.showInformationMessage(statusMessage(result as StatusResult));
   } else if (command === "drift.rescan") {
     await controller.refreshStatus();
     void vscode.window.showInformationMessage("Drift: rescan finished.");
   }
+}
+
+/** The command of the "Explain this convention…" code action. */
+export const ADD_MEMORY = "drift.addMemory";
+
+/**
+ * LSP has no input box, so the code action sends [patternId] and the client asks for the text:
+ * the arguments to send on, or undefined when the user cancelled or wrote nothing.
+ */
+export async function askForExplanation(args: unknown[]): Promise<unknown[] | undefined> {
+  if (args.length !== 1) {
+    return args;
+  }
+  const text = await vscode.window.showInputBox({
+    prompt: "Why does this convention exist? Saved as team memory, shown on hover.",
+    placeHolder: "e.g. We log through the module logger so production logs keep the request id",
+  });
+  return text?.trim() ? [args[0], text] : undefined;
 }
 
 export async function showMissingServer(message: string): Promise<void> {

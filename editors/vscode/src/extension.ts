@@ -6,13 +6,20 @@ import {
   LanguageClientOptions,
   ServerOptions,
   State,
-  Trace,
   TransportKind,
 } from "vscode-languageclient/node";
 import { runCli } from "./cli";
-import { Controller, registerCommands, showMissingServer, showServerCommandResult } from "./commands";
+import {
+  ADD_MEMORY,
+  askForExplanation,
+  Controller,
+  registerCommands,
+  showMissingServer,
+  showServerCommandResult,
+} from "./commands";
 import { parseBackups, ScanState, statusBarText, StatusResult } from "./messages";
 import {
+  diagnosticPullOptions,
   Environment,
   initializationOptions,
   missingServerMessage,
@@ -28,6 +35,7 @@ function environment(): Environment {
     platform: process.platform,
     pathVariable: process.env.PATH ?? "",
     workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
+    trusted: vscode.workspace.isTrusted,
     isExecutable(file: string): boolean {
       try {
         fs.accessSync(file, fs.constants.X_OK);
@@ -37,6 +45,27 @@ function environment(): Environment {
       }
     },
   };
+}
+
+/**
+ * The language client writes its LSP trace at the channel's `trace` level, and traces only while
+ * the channel's own log level is Trace, which users seldom find; `drift.trace.server` is the
+ * switch they know. This view of the Drift channel reports level Trace, so the client follows
+ * `drift.trace.server` alone, and writes trace lines into the same channel as the server's logs.
+ */
+function traceInto(channel: vscode.LogOutputChannel): vscode.LogOutputChannel {
+  return new Proxy(channel, {
+    get(target, property) {
+      if (property === "logLevel") {
+        return vscode.LogLevel.Trace;
+      }
+      if (property === "trace") {
+        return (message: string) => target.info(message);
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 function settings() {
@@ -58,10 +87,14 @@ class DriftExtension implements Controller {
 
   async start(): Promise<void> {
     const current = settings();
+    if (current.enable === false) {
+      this.statusBar.hide();
+      return;
+    }
     this.server = resolveServerCommand(current, environment());
     if (!this.server) {
       this.setState("stopped");
-      void showMissingServer(missingServerMessage(current));
+      void showMissingServer(missingServerMessage(current, vscode.workspace.isTrusted));
       return;
     }
     const serverOptions: ServerOptions = {
@@ -74,6 +107,8 @@ class DriftExtension implements Controller {
       documentSelector: LANGUAGES.map((language) => ({ scheme: "file", language })),
       initializationOptions: initializationOptions(current),
       outputChannel: this.output,
+      traceOutputChannel: traceInto(this.output),
+      diagnosticPullOptions: diagnosticPullOptions(current),
       synchronize: {
         configurationSection: "drift",
         fileEvents: vscode.workspace.createFileSystemWatcher("**/drift.config.json"),
@@ -87,6 +122,10 @@ class DriftExtension implements Controller {
               : next(params, token),
         },
         executeCommand: async (command, args, next) => {
+          if (command === ADD_MEMORY) {
+            const withText = await askForExplanation(args);
+            return withText ? next(command, withText) : undefined;
+          }
           if (command === "drift.rescan") {
             this.setState("scanning");
           }
@@ -112,7 +151,6 @@ class DriftExtension implements Controller {
         .then((choice) => choice && this.showOutput());
       return;
     }
-    await this.applyTrace();
     this.client.onDidChangeState((event) => event.newState === State.Stopped && this.setState("stopped"));
     await this.refreshStatus();
   }
@@ -132,12 +170,6 @@ class DriftExtension implements Controller {
 
   showOutput(): void {
     this.output.show(true);
-  }
-
-  async applyTrace(): Promise<void> {
-    if (this.client) {
-      await this.client.setTrace(Trace.fromString(settings().trace ?? "off"));
-    }
   }
 
   async executeServerCommand(command: string, args: unknown[]): Promise<unknown> {
@@ -181,12 +213,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     ...registerCommands(drift),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (event.affectsConfiguration("drift.server")) {
+      // The client follows drift.trace.server by itself; these need a new server process.
+      if (["drift.enable", "drift.server", "drift.diagnostics.on"].some((key) => event.affectsConfiguration(key))) {
         await drift.restart();
-      } else if (event.affectsConfiguration("drift.trace.server")) {
-        await drift.applyTrace();
       }
     }),
+    // Trusting the workspace makes its own virtualenv's drift eligible.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => drift.restart()),
     vscode.workspace.onDidSaveTextDocument((document) => {
       if (LANGUAGES.includes(document.languageId)) {
         void drift.refreshStatus();

@@ -1,12 +1,5 @@
 /** Text shown to the user for server command results; pure so it is tested without VS Code. */
 
-export interface BackupResult {
-  id?: number;
-  path?: string;
-  size_bytes?: number;
-  reason?: string;
-}
-
 export interface StatusResult {
   total_patterns?: number;
   approved?: number;
@@ -39,10 +32,6 @@ export function formatBytes(bytes: number | undefined): string {
     unit += 1;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
-}
-
-export function backupMessage(result: BackupResult): string {
-  return `Drift: backup #${result.id ?? "?"} written to ${result.path ?? "?"} (${formatBytes(result.size_bytes)}).`;
 }
 
 export function statusMessage(status: StatusResult): string {

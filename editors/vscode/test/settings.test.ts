@@ -1,13 +1,21 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
-import { Environment, initializationOptions, missingServerMessage, readSettings, resolveServerCommand } from "../src/settings";
+import {
+  diagnosticPullOptions,
+  Environment,
+  initializationOptions,
+  missingServerMessage,
+  readSettings,
+  resolveServerCommand,
+} from "../src/settings";
 
 function env(executables: string[], overrides: Partial<Environment> = {}): Environment {
   return {
     platform: "linux",
     pathVariable: "/usr/local/bin:/usr/bin",
     workspaceFolders: ["/ws"],
+    trusted: true,
     isExecutable: (file) => executables.includes(file),
     ...overrides,
   };
@@ -63,4 +71,17 @@ test("no server anywhere, or a wrong drift.server.path, gives no command and a m
   assert.equal(resolveServerCommand({ serverPath: "/nope/drift" }, env(["/usr/bin/drift"])), undefined);
   assert.match(missingServerMessage({}), /drift\.server\.path.*drift\.server\.python/);
   assert.match(missingServerMessage({ serverPath: "/nope/drift" }), /\/nope\/drift/);
+});
+
+test("an untrusted workspace runs no drift found inside it, only one from outside on PATH", () => {
+  const inside = [path.join("/ws", ".venv", "bin", "drift"), path.join("/ws", "venv", "bin", "drift"), "/ws/tools/drift"];
+  const untrusted = { trusted: false, pathVariable: "/ws/tools:.:bin:/usr/bin" };
+  assert.equal(resolveServerCommand({}, env([...inside, "drift", "bin/drift"], untrusted)), undefined);
+  assert.equal(resolveServerCommand({}, env([...inside, "/usr/bin/drift"], untrusted))?.command, "/usr/bin/drift");
+  assert.match(missingServerMessage({}, false), /not trusted.*drift\.server\.path/);
+});
+
+test("diagnostics are pulled after every save, and while typing only when asked for", () => {
+  assert.deepEqual(diagnosticPullOptions({}), { onSave: true, onChange: false });
+  assert.deepEqual(diagnosticPullOptions({ diagnosticsOn: "change" }), { onSave: true, onChange: true });
 });

@@ -1,6 +1,6 @@
 // The parts of the VS Code API the extension's testable modules touch, recording every call.
-const calls = { registered: [], errors: [], infos: [], executed: [], quickPicks: [] };
-const answers = { errorChoice: undefined, quickPick: undefined };
+const calls = { registered: [], errors: [], infos: [], executed: [], quickPicks: [], inputs: [] };
+const answers = { errorChoice: undefined, quickPick: undefined, input: undefined };
 
 module.exports = {
   __calls: calls,
@@ -9,6 +9,7 @@ module.exports = {
     for (const list of Object.values(calls)) list.length = 0;
     answers.errorChoice = undefined;
     answers.quickPick = undefined;
+    answers.input = undefined;
   },
   commands: {
     registerCommand(id, handler) {
@@ -27,6 +28,10 @@ module.exports = {
     async showInformationMessage(message, ...items) {
       calls.infos.push({ message, items });
       return undefined;
+    },
+    async showInputBox(options) {
+      calls.inputs.push(options);
+      return answers.input;
     },
     async showQuickPick(items, options) {
       calls.quickPicks.push({ items, options });
