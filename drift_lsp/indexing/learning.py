@@ -29,12 +29,24 @@ class Learned:
     enforced_changed: bool = False
 
 
-def _status(decision: str | None, convention: Convention) -> str:
-    """A person's decision wins; otherwise approved while the evidence and the direction
-    allow it (`Convention.auto_approvable`), so an approval lapses with its evidence."""
+def _status(
+    decision: str | None,
+    old: pattern_repo.PatternRow | None,
+    convention: Convention,
+    learning: LearningConfig,
+    may_become_rule: bool,
+) -> str:
+    """A person's decision wins; otherwise approved when the evidence and the direction
+    allow it (`Convention.auto_approvable`). Once approved, a convention is not lifted by the
+    deviations it reports (the first camelCase name typed would otherwise switch the naming
+    rule off): it stays approved while it is the convention and a practice, until a person
+    ignores it or auto-approval is turned off."""
     if decision is not None:
         return decision
-    return "approved" if convention.auto_approvable else "discovered"
+    if convention.auto_approvable:
+        return "approved"
+    kept = old is not None and old.status == "approved" and learning.autoApprove
+    return "approved" if kept and may_become_rule else "discovered"
 
 
 def relearn(
@@ -67,7 +79,13 @@ def relearn(
             pattern_id = make_pattern_id(convention.value, slot[1])
             keep = pattern_key(detector.id, pattern_id)
             old = next((p for p in existing if p.id == keep), None)
-            status = _status(decisions.get(keep), convention)
+            status = _status(
+                decisions.get(keep),
+                old,
+                convention,
+                learning,
+                detector.may_become_rule(convention.value),
+            )
             row = pattern_repo.PatternRow(
                 id=keep,
                 category=detector.category,

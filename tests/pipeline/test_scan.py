@@ -222,3 +222,18 @@ def test_retention_limits_come_from_the_config(py_repo: Path) -> None:
         workspace.db.flush()
         count = "SELECT count(*) FROM scan_history"
         assert workspace.db.read("t", lambda c: c.execute(count).fetchone()[0]) == 3
+
+
+def test_an_approved_convention_is_not_lifted_by_the_deviations_it_reports(py_repo: Path) -> None:
+    with scanned(py_repo, learning={"autoApproveThreshold": 0.8, **SMALL_REPO_LEARNING}) as ws:
+        assert ws.pattern(FUNCTION_NAMING).status == "approved"
+        for n in range(3):
+            extra = py_repo / f"pkg/extra_{n}.py"
+            extra.write_text(f'def fetchOther{n}():\n    """Fetch."""\n    return {n}\n')
+            ws.save_text(extra, extra.read_text()).committed.result()
+        pattern = ws.pattern(FUNCTION_NAMING)
+        assert pattern.confidence_score < 0.8 and pattern.status == "approved"
+        deviant = py_repo / "pkg/deviant.py"
+        assert any(
+            v.detector_id == "naming/function" for v in ws.check_text(deviant, deviant.read_text())
+        )
