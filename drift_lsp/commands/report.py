@@ -46,7 +46,7 @@ def print_text(violations: list[Violation], *, colour: bool) -> None:
         where = f"{_paint(v.file, '1', colour)}:{v.line + 1}:{v.column + 1}"
         severity = _paint(v.severity, _SEVERITY_COLOUR.get(v.severity, "0"), colour)
         fixable = " [*]" if v.quick_fixes else ""
-        print(f"{where}: {severity}: {v.message} [{v.pattern_id}]{fixable}")
+        print(f"{where}: {severity}: {v.message} [{v.detector_id}]{fixable}")
     summary = f"{len(violations)} violation(s)"
     fixable_count = sum(1 for v in violations if v.quick_fixes)
     if fixable_count:

@@ -285,38 +285,50 @@ def _patterns(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pattern_or_exit(workspace: Workspace, pattern_id: str) -> Any:
-    pattern = workspace.pattern(pattern_id)
-    if pattern is None:
-        print(f"drift: no pattern {pattern_id}; see `drift patterns`", file=sys.stderr)
-        raise SystemExit(2)
-    return pattern
+def _pattern_or_exit(workspace: Workspace, name: str) -> Any:
+    """The pattern a 16-hex id or a rule code (naming/function) names; a rule learned in
+    several scopes is ambiguous and its candidates are listed."""
+    pattern = workspace.pattern(name)
+    if pattern is not None:
+        return pattern
+    found = workspace.patterns(PatternFilter(detector_id=name), after=None, limit=100)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        print(f"drift: {name} was learned in {len(found)} scopes; name one by id:", file=sys.stderr)
+        for candidate in found:
+            scope = describe(unscoped(candidate.context)[1])
+            print(f"  {candidate.id}  {scope}: {candidate.value}", file=sys.stderr)
+    else:
+        print(f"drift: no pattern or rule {name}; see `drift patterns`", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def _show(args: argparse.Namespace) -> int:
     with open_workspace(args) as workspace:
         pattern = _pattern_or_exit(workspace, args.id)
+        explanation = workspace.explain(pattern.id)
     if args.json:
         print(json.dumps(pattern.to_json(), indent=2))
         return 0
-    for key, value in pattern.to_json().items():
-        print(f"{key:>24}: {value}")
+    print(f"{pattern.id}")
+    for line in explanation.lines() if explanation else ():
+        print(line)
     return 0
 
 
 def _decide(args: argparse.Namespace) -> int:
     with open_workspace(args) as workspace:
-        for pattern_id in args.ids:
-            _pattern_or_exit(workspace, pattern_id)
-        changed = workspace.set_status(args.ids, args.status)
+        ids = [_pattern_or_exit(workspace, name).id for name in args.ids]
+        changed = workspace.set_status(ids, args.status)
     print(f"{changed} pattern(s) {args.status}")
     return 0
 
 
 def _examples(args: argparse.Namespace) -> int:
     with open_workspace(args) as workspace:
-        _pattern_or_exit(workspace, args.id)
-        examples = workspace.examples(args.id, args.limit)
+        pattern = _pattern_or_exit(workspace, args.id)
+        examples = workspace.examples(pattern.id, args.limit)
     if args.json:
         print(json.dumps([e.__dict__ for e in examples], indent=2))
         return 0

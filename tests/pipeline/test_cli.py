@@ -180,3 +180,22 @@ def test_invalid_retention_settings_name_the_key(
     with pytest.raises(SystemExit):
         drift(py_repo, "scan")
     assert named in capsys.readouterr().err
+
+
+def test_rules_are_named_by_their_code_and_explained(repo: Path, capsys) -> None:
+    assert drift(repo, "show", "naming/function") == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith(FUNCTION_NAMING)
+    assert "naming/function (Function naming) in python: 'snake_case' for declaration" in shown
+    assert "approved automatically (score" in shown and "most deviations:" in shown
+    assert "pkg/deviant.py: 1" in shown
+    assert drift(repo, "ignore", "naming/function") == 0
+    assert "1 pattern(s) ignored" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="2"):
+        drift(repo, "show", "naming/nothing")
+    assert "no pattern or rule naming/nothing" in capsys.readouterr().err
+
+
+def test_check_names_the_rule(repo: Path, capsys) -> None:
+    drift(repo, "check", "pkg/deviant.py")
+    assert "[naming/function]" in capsys.readouterr().out
