@@ -13,6 +13,7 @@ import sysconfig
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -123,3 +124,18 @@ def test_killed_incremental_scan_then_plain_scan_learns_everything(
     kill_after(root, stored, newer_than=OLD_NS + 1)
     plain_scan(root)
     assert learned(root) == clean_result["incremental"]
+
+
+@pytest.mark.slow
+def test_a_killed_scan_leaves_no_pool_worker_behind(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "ws")
+    process = scan(root)
+    parent = psutil.Process(process.pid)
+    deadline = time.monotonic() + 120
+    while len(workers := parent.children(recursive=True)) < 2:
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    _gone, alive = psutil.wait_procs(workers, timeout=30)
+    assert alive == []
