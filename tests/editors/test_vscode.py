@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import python_repo
+from conftest import SMALL_REPO_LEARNING, python_repo
 
 REPO = Path(__file__).resolve().parents[2]
 EXTENSION = REPO / "editors" / "vscode"
@@ -85,7 +85,8 @@ def _free_port() -> int:
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     root = python_repo(tmp_path / "repo")
-    (root / "drift.config.json").write_text(json.dumps({"learning": {"autoApproveThreshold": 0.8}}))
+    learning = {"autoApproveThreshold": 0.8, **SMALL_REPO_LEARNING}
+    (root / "drift.config.json").write_text(json.dumps({"learning": learning}))
     subprocess.run(
         [sys.executable, "-m", "drift_lsp.cli", "scan"], cwd=root, check=True, timeout=120
     )
@@ -302,6 +303,8 @@ def test_vscode_shows_fixes_and_backs_up(
         ui.shot("quick-fixes")
         expect(fix.first).to_have_class(re.compile(r"\bfocused\b"))  # preferred: first
         page.keyboard.press("Enter")
+        # The edit lands asynchronously: saving before it would save the old text.
+        expect(page.locator(".tab.active.dirty")).to_have_count(1, timeout=WAIT_MS)
         ui.save()
         assert (
             "    result_value = item_id\n    return result_value\n"
