@@ -388,7 +388,7 @@ class Workspace:
 
         # Cached: hover explains the same few conventions over and over between saves.
         tables = ("patterns", "learned_patterns", "observation_groups", "files")
-        rows, decision = self.db.cached("explain", slot + (pattern_id,), tables, read)
+        rows, decision = self.db.cached("explain", pattern_id, tables, read)
         return explain(
             pattern.detector_id,
             pattern.name,
