@@ -48,7 +48,7 @@ def _status(
         return decision
     if convention.auto_approvable:
         return "approved"
-    kept = old is not None and old.status == "approved" and learning.autoApprove
+    kept = old is not None and old.status == "approved" and learning.auto_approve
     return "approved" if kept and may_become_rule else "discovered"
 
 

@@ -161,6 +161,21 @@ def test_output_into_a_closed_pipe_is_not_a_traceback(repo: Path) -> None:
     assert completed.returncode == 141
 
 
+def test_a_config_of_an_older_drift_loads_with_a_warning(py_repo: Path) -> None:
+    # `ai` and `performance.cacheEnabled` were settings nothing read; old files keep them.
+    old = {"ai": {"provider": "none"}, "performance": {"cacheEnabled": True, "readers": 3}}
+    (py_repo / "drift.config.json").write_text(json.dumps(old))
+    run = [sys.executable, "-m", "drift_lsp.cli", "--root", str(py_repo)]
+    scanned = subprocess.run([*run, "scan"], capture_output=True, text=True, timeout=120)
+    assert scanned.returncode == 0, scanned.stderr
+    assert "ai is not a Drift setting; ignored" in scanned.stderr
+    assert "performance.cacheEnabled is not a Drift setting; ignored" in scanned.stderr
+    status = subprocess.run(
+        [*run, "status", "--storage", "--json"], capture_output=True, text=True, timeout=60
+    )
+    assert json.loads(status.stdout)["storage"]["readers"] == 3, "performance.readers is used"
+
+
 @pytest.mark.parametrize(
     ("retention", "named"),
     [
