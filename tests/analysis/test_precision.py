@@ -11,10 +11,11 @@ from dataclasses import fields
 from importlib import resources
 
 import pytest
-from conftest import apply_edits, approved
+from support import approved
 
 from drift_lsp.analysis.detect import analyze
 from drift_lsp.analysis.detectors.registry import DETECTORS
+from drift_lsp.analysis.fixes import apply_edits
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.learn import learn_convention
 from drift_lsp.analysis.violations import find_violations

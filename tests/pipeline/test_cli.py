@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_REPO_LEARNING
+from support import SMALL_REPO_LEARNING
 
 from drift_lsp.analysis.model import pattern_key
 from drift_lsp.cli import main

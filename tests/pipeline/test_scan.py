@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import OLD_MTIME_NS, PY_CONVENTIONAL, SMALL_REPO_LEARNING, write_tree
+from support import OLD_MTIME_NS, PY_CONVENTIONAL, SMALL_REPO_LEARNING, write_tree
 
 from drift_lsp.analysis.model import pattern_key
 from drift_lsp.workspace import Workspace
