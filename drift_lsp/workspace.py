@@ -215,7 +215,6 @@ class Workspace:
                 ApprovedPattern(
                     id=row.id,
                     detector_id=row.detector_id,
-                    pattern_id=row.pattern_id,
                     context=context,
                     value=row.value,
                     name=row.name,

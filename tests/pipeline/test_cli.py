@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from support import SMALL_REPO_LEARNING
 
-from drift_lsp.analysis.model import pattern_key
+from drift_lsp.analysis.model import pattern_id_of
 from drift_lsp.cli import main
 
-FUNCTION_NAMING = pattern_key("naming/function", "snake_case/declaration@python")
+FUNCTION_NAMING = pattern_id_of("naming/function", "snake_case/declaration@python")
 VIOLATION_KEYS = {
     "id", "patternId", "severity", "message", "file", "range", "expected", "actual",
     "quickFixes",
@@ -50,6 +50,8 @@ def test_patterns_show_and_decisions(repo: Path, capsys) -> None:
     assert (shown["value"], shown["context"], shown["status"]) == (
         "snake_case", "declaration", "approved")  # fmt: skip
     assert (shown["location_count"], shown["outlier_count"]) == (9, 1)
+    # The convention key, also under the name older `--json` readers know it by.
+    assert shown["convention_key"] == shown["pattern_id"] == "snake_case/declaration@python"
 
     assert drift(repo, "ignore", FUNCTION_NAMING) == 0
     assert "1 pattern(s) ignored" in capsys.readouterr().out

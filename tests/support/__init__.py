@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from drift_lsp.analysis.model import ApprovedPattern, make_pattern_id, pattern_key
+from drift_lsp.analysis.model import ApprovedPattern, convention_key_of, pattern_id_of
 
 # Old enough that the age part of confidence is saturated, so numbers are exact.
 OLD_MTIME_NS = 1_600_000_000 * 10**9
@@ -18,11 +18,10 @@ SMALL_REPO_LEARNING = {"minOccurrences": 3, "minFiles": 2}
 
 def approved(detector_id: str, context: str, value: str) -> ApprovedPattern:
     """An approved pattern of `detector_id` whose name is the detector id."""
-    pattern_id = make_pattern_id(value, context)
+    pattern_id = pattern_id_of(detector_id, convention_key_of(value, context))
     return ApprovedPattern(
-        pattern_key(detector_id, pattern_id), detector_id, pattern_id, context, value,
-        detector_id, detector_id.split("/")[0], "warning",
-    )  # fmt: skip
+        pattern_id, detector_id, context, value, detector_id, detector_id.split("/")[0], "warning"
+    )
 
 
 def write_tree(root: Path, files: dict[str, str | bytes], *, old: bool = True) -> Path:
