@@ -10,6 +10,7 @@ problem costs: the client's settings fall back per field, drift.config.json refu
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
@@ -44,7 +45,7 @@ def dump(value: Any) -> Any:
     """A model as the JSON it is read from (camelCase keys)."""
     if is_dataclass(value):
         return {spec.metadata["alias"]: dump(getattr(value, spec.name)) for spec in fields(value)}
-    return value
+    return copy.deepcopy(value)  # the model is frozen; what it holds must stay unshared
 
 
 def _got(value: Any) -> str:
@@ -84,7 +85,7 @@ def number_between(low: float, high: float) -> Check:
     return check
 
 
-@dataclass
+@dataclass(frozen=True)
 class Parsed:
     value: Any
     # "key: what was expected, got what" for each value the model does not take.
@@ -94,12 +95,14 @@ class Parsed:
 
 
 def parse(model: type, raw: dict[str, Any], prefix: str = "") -> Parsed:
-    parsed = Parsed(None, [], [])
-    parsed.value = _build(model, raw, prefix, parsed)
-    return parsed
+    problems: list[str] = []
+    unknown: list[str] = []
+    return Parsed(_build(model, raw, prefix, problems, unknown), problems, unknown)
 
 
-def _build(model: type, raw: dict[str, Any], prefix: str, parsed: Parsed) -> Any:
+def _build(
+    model: type, raw: dict[str, Any], prefix: str, problems: list[str], unknown: list[str]
+) -> Any:
     values = {}
     specs = fields(model)
     dot = "." if prefix else ""
@@ -108,16 +111,17 @@ def _build(model: type, raw: dict[str, Any], prefix: str, parsed: Parsed) -> Any
         if alias not in raw:
             continue
         key, value = f"{prefix}{dot}{alias}", raw[alias]
-        if "check" not in spec.metadata:  # a section
+        if "check" not in spec.metadata:  # a section: its default is another model
             if isinstance(value, dict):
-                values[spec.name] = _build(spec.default_factory, value, key, parsed)  # type: ignore[misc]
+                section_model = spec.default_factory
+                values[spec.name] = _build(section_model, value, key, problems, unknown)
             else:
-                parsed.problems.append(f"{key}: expected an object, {_got(value)}")
+                problems.append(f"{key}: expected an object, {_got(value)}")
             continue
         try:
             values[spec.name] = spec.metadata["check"](value)
         except Invalid as exc:
-            parsed.problems.append(f"{key}{exc.at}: {exc.message}")
+            problems.append(f"{key}{exc.at}: {exc.message}")
     known = {spec.metadata["alias"] for spec in specs}
-    parsed.unknown += [f"{prefix}{dot}{name}" for name in raw if name not in known]
+    unknown += [f"{prefix}{dot}{name}" for name in raw if name not in known]
     return model(**values)
