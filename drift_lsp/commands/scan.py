@@ -140,7 +140,7 @@ def _scan(args: argparse.Namespace) -> int:
         summary = workspace.scan(full=args.full, progress=_ProgressBar())
         status = workspace.status()
         approved = [p for i in summary.auto_approved if (p := workspace.pattern(i)) is not None]
-        threshold = workspace.config.learning.autoApproveThreshold
+        threshold = workspace.config.learning.auto_approve_threshold
     if args.json:
         print(json.dumps(summary.to_json(), indent=2))
         return 0
