@@ -140,7 +140,7 @@ def _scan(args: argparse.Namespace) -> int:
         summary = workspace.scan(full=args.full, progress=_ProgressBar())
         status = workspace.status()
         approved = [p for i in summary.auto_approved if (p := workspace.pattern(i)) is not None]
-        threshold = workspace.config.learning.autoApproveThreshold
+        threshold = workspace.config.learning.auto_approve_threshold
     if args.json:
         print(json.dumps(summary.to_json(), indent=2))
         return 0
@@ -232,10 +232,10 @@ def _walk_under(workspace: Workspace, folder: Path) -> Iterator[tuple[str, Any]]
 def _check(args: argparse.Namespace) -> int:
     fixing = args.fix or args.diff
     with open_workspace(args) as workspace:
-        fmt = args.format or workspace.config.ci.reportFormat
-        fail_on = args.fail_on or workspace.config.ci.failOn
+        fmt = args.format or workspace.config.ci.report_format
+        fail_on = args.fail_on or workspace.config.ci.fail_on
         violations: list[Violation] = []
-        max_size = workspace.config.performance.maxFileSize
+        max_size = workspace.config.performance.max_file_size
         fixed: list[report.FixedFile] = []
         for path in _targets(workspace, args.paths):
             text = _checkable_text(path, max_size)

@@ -87,7 +87,7 @@ class Scan:
 
     def _tasks(self) -> tuple[list[tuple], set[str]]:
         stats = self.db.read("file_stats", file_repo.stats)
-        max_size = self.config.performance.maxFileSize
+        max_size = self.config.performance.max_file_size
         walker = Walker(self.root, self.config)
         found = [(rel, stat, language_for_path(rel)) for rel, stat in walker]
         self.packages = Packages.of(
@@ -114,7 +114,7 @@ class Scan:
         return tasks, set(stats) - {rel for rel, _, _ in found}
 
     def _results(self, tasks: list[tuple]) -> Iterator[FileResult]:
-        workers = self.config.performance.maxWorkers or os.cpu_count() or 1
+        workers = self.config.performance.max_workers or os.cpu_count() or 1
         if workers == 1 or len(tasks) < _POOL_MIN_FILES:
             yield from map(analyze_file, tasks)
             return

@@ -11,9 +11,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-
-from drift_lsp.workspace import Workspace
-from lsp.conftest import (
+from support.lsp import (
     PROFILES,
     SERVER,
     accept_registrations,
@@ -23,6 +21,8 @@ from lsp.conftest import (
     save_file,
     uses_pull,
 )
+
+from drift_lsp.workspace import Workspace
 
 NEW_FUNCTION = "\n\ndef fetchEverything(itemId):\n    return itemId\n"
 LOCAL_VARIABLE = "\n\ndef load_extra(item_id):\n    resultValue = item_id\n    return resultValue\n"

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from conftest import python_repo
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient
-
-from lsp.conftest import (
+from support import python_repo
+from support.lsp import (
     PROFILES,
     accept_registrations,
     diagnostics,
