@@ -33,10 +33,12 @@ from drift_lsp.indexing.apply import apply_results
 from drift_lsp.indexing.examples import refresh_examples
 from drift_lsp.indexing.learning import Learned, relearn
 from drift_lsp.indexing.scan import Progress, Scan, ScanSummary
+from storage import registry
 from storage.backup import BackupInfo
 from storage.cortex import Cortex, cortex_db_path
 from storage.database import DatabaseManager
 from storage.errors import StorageError
+from storage.migrate import current_version
 from storage.paths import DRIFT_DIR, db_path
 from storage.repositories import files as file_repo
 from storage.repositories import patterns as pattern_repo
@@ -185,7 +187,27 @@ class Workspace:
                 self.db, self.root, self.config, full=full, progress=progress, cancel=cancel
             ).run()
         self._retention.scan_finished(summary.scan_id)
+        self.register()
         return summary
+
+    def register(self) -> None:
+        """Record this workspace in the per-user project registry (`drift projects`). The
+        registry is a convenience: when it can't be written the user is told, and the scan
+        or the server goes on without it."""
+        try:
+            status = self.status()
+            info = registry.ProjectInfo(
+                name=self.root.name,
+                root=str(self.root),
+                drift_version=__version__,
+                schema_version=self.db.read("version", current_version),
+                last_scan_at=status.get("last_scan_at"),
+                health_score=status.get("health_score"),
+                languages=self.db.read("languages", file_repo.languages),
+            )
+            registry.register(info)
+        except StorageError as exc:
+            log.warning("drift: %s; going on without it (`drift projects` won't list it)", exc)
 
     # ---- checking ----------------------------------------------------------------------
 

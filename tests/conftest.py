@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,21 @@ OLD_MTIME_NS = 1_600_000_000 * 10**9
 # The hand-made workspaces are a few files each: the evidence auto-approval asks of a real
 # project (drift_lsp.config.LearningConfig) is lowered to what they hold.
 SMALL_REPO_LEARNING = {"minOccurrences": 3, "minFiles": 2}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def drift_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every scan and server start writes the per-user project registry: point it at a
+    temporary folder for the whole session (servers and subprocesses inherit it), so no
+    test ever touches the real ~/.drift."""
+    home = tmp_path_factory.mktemp("drift-home")
+    previous = os.environ.get("DRIFT_HOME")
+    os.environ["DRIFT_HOME"] = str(home)
+    yield home
+    if previous is None:
+        os.environ.pop("DRIFT_HOME", None)
+    else:
+        os.environ["DRIFT_HOME"] = previous
 
 
 def approved(detector_id: str, context: str, value: str) -> ApprovedPattern:
