@@ -82,6 +82,12 @@ class PerformanceConfig:
 
 
 @dataclass(frozen=True)
+class BackupConfig:
+    # Hours between the automatic `scheduled` backups taken before a scan; 0 turns them off.
+    scheduleHours: float = 24.0
+
+
+@dataclass(frozen=True)
 class DriftConfig:
     severity: dict[str, str] = field(default_factory=dict)
     ignore: list[str] = field(default_factory=list)
@@ -89,6 +95,7 @@ class DriftConfig:
     ci: CiConfig = field(default_factory=CiConfig)
     learning: LearningConfig = field(default_factory=LearningConfig)
     performance: PerformanceConfig = field(default_factory=PerformanceConfig)
+    backup: BackupConfig = field(default_factory=BackupConfig)
     # Per history table, e.g. {"scan_history": {"max_age_days": 30, "max_rows": 100}}.
     retention: dict[str, dict[str, float]] = field(default_factory=dict)
 
@@ -107,6 +114,7 @@ _RANGES = {
     "learning.minFileShare": (0.0, 1.0),
     "performance.maxWorkers": (0, 1024),
     "performance.maxFileSize": (1, 1 << 34),
+    "backup.scheduleHours": (0.0, 24.0 * 366),
 }
 
 

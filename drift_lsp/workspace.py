@@ -33,7 +33,7 @@ from drift_lsp.indexing.apply import apply_results
 from drift_lsp.indexing.examples import refresh_examples
 from drift_lsp.indexing.learning import Learned, relearn
 from drift_lsp.indexing.scan import Progress, Scan, ScanSummary
-from storage import registry
+from storage import housekeeping, registry
 from storage.backup import BackupInfo
 from storage.cortex import Cortex, cortex_db_path
 from storage.database import DatabaseManager
@@ -143,7 +143,16 @@ class Workspace:
         db = DatabaseManager(db_path(root), readers=readers or 2, app_version=__version__)
         workspace = cls(root, config, db)
         workspace._mirror_config()
+        workspace._housekeeping(housekeeping.note_version, name=root.name, root=str(root))
         return workspace
+
+    def _housekeeping(self, task: Any, *args: Any, **kwargs: Any) -> None:
+        """An automatic backup: when it can't be taken the user hears why, and the work
+        that asked for it goes on."""
+        try:
+            task(self.db, *args, **kwargs)
+        except StorageError as exc:
+            log.warning("drift: automatic backup of %s skipped: %s", self.db.path, exc)
 
     def _schedule_retention(self) -> RetentionSchedule:
         return schedule_retention(self.db, RetentionPolicy.from_mapping(self.config.retention))
@@ -183,6 +192,7 @@ class Workspace:
     ) -> ScanSummary:
         full = full or not self.config.performance.incrementalAnalysis
         with self._scan_lock:
+            self._housekeeping(housekeeping.scheduled_backup, self.config.backup.scheduleHours)
             summary = Scan(
                 self.db, self.root, self.config, full=full, progress=progress, cancel=cancel
             ).run()
