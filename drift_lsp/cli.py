@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "drift_lsp.commands.memory",
     "drift_lsp.commands.transfer",
     "drift_lsp.commands.projects",
+    "drift_lsp.commands.upgrade",
     "drift_lsp.commands.lsp",
 )
 

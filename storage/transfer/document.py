@@ -6,7 +6,6 @@ from the database, so exporting a large workspace never holds it all in memory.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
@@ -19,6 +18,7 @@ from jsonschema.exceptions import ValidationError
 
 from storage.cortex.model import MEMORY_TYPES, RELATIONSHIP_TYPES
 from storage.errors import StorageError
+from storage.repositories.patterns import stored_id
 
 FORMAT = "drift-export"
 FORMAT_VERSION = 1
@@ -101,18 +101,13 @@ def _schema_problem(document: Any) -> str | None:
     return f"{_field(first.absolute_path)}: {first.message}"
 
 
-def _pattern_key(detector_id: str, pattern_id: str) -> str:
-    # The stored pattern id (ARCHITECTURE.md, "Pattern id"): an import must not bring in a
-    # row whose id disagrees with what every scan would compute for it.
-    return hashlib.sha256(f"{detector_id}\0{pattern_id}".encode()).hexdigest()[:16]
-
-
 def _consistency_problems(document: dict[str, Any]) -> Iterator[str]:
     """What the schema cannot say: ids that must agree with each other."""
     seen: set[str] = set()
     for n, pattern in enumerate(document["patterns"]):
         where = f"patterns[{n}]"
-        if pattern["id"] != _pattern_key(pattern["detector_id"], pattern["pattern_id"]):
+        # A row whose id disagrees with what every scan computes for it would never match.
+        if pattern["id"] != stored_id(pattern["detector_id"], pattern["pattern_id"]):
             yield f"{where}.id: does not match its detector_id and pattern_id"
         if pattern["id"] in seen:
             yield f"{where}.id: {pattern['id']} appears twice"

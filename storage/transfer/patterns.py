@@ -64,7 +64,7 @@ def iter_orphan_decisions(conn: apsw.Connection) -> Iterator[dict[str, Any]]:
     )
 
 
-def _decide(conn: apsw.Connection, decision: dict[str, Any]) -> None:
+def decide(conn: apsw.Connection, decision: dict[str, Any]) -> None:
     insert_row(
         conn,
         "learned_patterns",
@@ -109,7 +109,7 @@ def apply_patterns(conn: apsw.Connection, document: dict[str, Any], *, replace: 
                     insert_row(conn, table, {"pattern_id": key, **row})
         _add_history(conn, key, pattern["history"])
         if pattern["decision"] is not None:
-            _decide(conn, {"pattern_id": key, **pattern["decision"]})
+            decide(conn, {"pattern_id": key, **pattern["decision"]})
     for decision in document["decisions"]:
-        _decide(conn, decision)
+        decide(conn, decision)
     return len(document["patterns"])
