@@ -37,9 +37,10 @@ def _describe(folder: v1.V1Folder) -> str:
     statuses = Counter(p.status for p in folder.patterns)
     by_status = ", ".join(f"{statuses[s]} {s}" for s in v1.layout.STATUSES if statuses[s])
     version = f" (v1 config version {folder.version})" if folder.version else ""
+    others = "".join(f", {n} {label}" for label, n in folder.record_counts.items())
     return (
         f"{len(folder.patterns)} pattern(s) ({by_status or 'none'}) in "
-        f"{len(folder.files)} file(s){version}"
+        f"{len(folder.files)} file(s){others}{version}"
     )
 
 
@@ -54,10 +55,8 @@ def _upgrade(args: argparse.Namespace) -> int:
         return 0
     for problem in folder.problems:
         print(f"drift: skipped {problem}", file=sys.stderr)
-    left = ", ".join(f"{n} {kind}" for kind, n in folder.not_imported.items())
-    note = f"; not imported, kept in .drift/v1-backup/: {left}" if left else ""
     if args.dry_run:
-        print(f"would import {_describe(folder)}{note}; nothing was changed")
+        print(f"would import {_describe(folder)}; nothing was changed")
         return 0
     had_db = db_path(root).exists()
     with Workspace.open(root) as workspace:
@@ -69,6 +68,6 @@ def _upgrade(args: argparse.Namespace) -> int:
     backup = f"; drift.db as it was is backup {result.backup_id}" if result.backup_id else ""
     print(
         f"imported {_describe(folder)}; {result.decisions_carried} learned pattern(s) took a "
-        f"v1 decision; the v1 files are in {result.moved_to.relative_to(root)}{backup}{note}"
+        f"v1 decision; the v1 files are in {result.moved_to.relative_to(root)}{backup}"
     )
     return 1 if folder.problems else 0

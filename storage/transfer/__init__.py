@@ -10,11 +10,11 @@ database up (pre_destructive_operation), then writes it in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TextIO
 
 import apsw
 
+from storage.cortex.time import utc_now
 from storage.database import DatabaseManager
 from storage.migrate import current_version
 from storage.transfer.document import (
@@ -48,7 +48,7 @@ def export(
             "schema_version": FORMAT_VERSION,
             "drift_version": app_version,
             "database_schema_version": current_version(conn),
-            "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "created_at": utc_now(),
         }
         sections: dict[str, Any] = {
             "patterns": iter_patterns(conn),

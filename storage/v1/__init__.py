@@ -1,8 +1,9 @@
 """`drift upgrade`: bring a Drift v1 `.drift/` folder (JSON) into drift.db.
 
 `layout` finds and verifies the v1 files, `mapping` turns v1 patterns into rows, `apply`
-writes them. `plan` reads only; `upgrade` backs up drift.db (version_upgrade), writes every
-pattern in one transaction, then moves the v1 files aside into `.drift/v1-backup/` (never
+writes them; `records` does the same for gate runs, snapshots and constraints. `inspect`
+reads only; `upgrade` backs up drift.db (version_upgrade), writes everything in one
+transaction, then moves the v1 files aside into `.drift/v1-backup/` (never
 deleting them), so a second run finds nothing to do. Files that failed their checksum stay
 where they are (a later `--force` run can still take them).
 """
@@ -14,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from storage.cortex.time import utc_now
 from storage.database import DatabaseManager
+from storage.v1 import records
 from storage.v1.apply import carried_decision, carry_decisions, write_patterns
 from storage.v1.layout import BACKUP_DIR, V1_ENTRIES, V1Folder, inspect
 from storage.v1.mapping import rows
@@ -29,10 +32,6 @@ class UpgradeResult:
     backup_id: int | None = None
     moved_to: Path | None = None
     moved: list[str] = field(default_factory=list)
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _move_aside(folder: V1Folder) -> tuple[Path, list[str]]:
@@ -65,7 +64,7 @@ def upgrade(folder: V1Folder, db: DatabaseManager, *, backup_first: bool) -> Upg
     result = UpgradeResult()
     if backup_first:
         result.backup_id = db.backup("version_upgrade").id
-    now = _now()
+    now = utc_now()
     mapped = [rows(p, now) for p in folder.patterns]
     carried = []
     for pattern in folder.patterns:
@@ -74,6 +73,8 @@ def upgrade(folder: V1Folder, db: DatabaseManager, *, backup_first: bool) -> Upg
             carried.append((*target, pattern.status))
 
     def work(conn) -> tuple[int, int]:
+        for table, rows_of_kind in folder.records.items():
+            records.write(conn, table, rows_of_kind)
         return write_patterns(conn, mapped), carry_decisions(conn, carried)
 
     result.imported, result.decisions_carried = db.write(work, tables=None)

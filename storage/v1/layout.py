@@ -7,7 +7,7 @@ v1 kept JSON in two layouts over its life (both read here; a folder can hold bot
   `patterns` array (status and category come from the path);
 - unified `patterns/{category}.json` (version 2.x), each entry carrying its status, whose
   checksum is over `JSON.stringify` of the sorted pattern ids.
-Quality-gate runs, snapshots and constraints are found and counted, not read.
+Quality-gate runs, health snapshots and constraints are read by `records`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from storage.v1 import records
 
 STATUSES = ("discovered", "approved", "ignored")
 # What v1 wrote under .drift/, moved aside together once imported.
@@ -48,12 +50,14 @@ class V1Folder:
     patterns: list[V1Pattern] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # one per file skipped
     skipped: list[Path] = field(default_factory=list)
-    not_imported: dict[str, int] = field(default_factory=dict)  # kind -> file count
+    # table -> rows of gate runs, snapshots and constraints; label -> how many rows
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    record_counts: dict[str, int] = field(default_factory=dict)
     version: str | None = None
 
     @property
     def found(self) -> bool:
-        return bool(self.files or self.skipped or self.not_imported)
+        return bool(self.files or self.skipped or self.record_counts)
 
 
 def _pattern_files(patterns_dir: Path) -> list[tuple[Path, str | None]]:
@@ -119,14 +123,16 @@ def inspect(drift_dir: Path, *, force: bool = False) -> V1Folder:
         # is the newer copy of a pattern.
         seen.update((p.data["id"], p) for p in patterns)
     folder.patterns = list(seen.values())
-    for kind, pattern in (
-        ("quality-gate runs", "quality-gates/history/runs/*.json"),
-        ("quality-gate snapshots", "quality-gates/snapshots/*/*.json"),
-        ("constraints", "constraints/*/*.json"),
-    ):
-        count = len(list(drift_dir.glob(pattern)))
-        if count:
-            folder.not_imported[kind] = count
+    for kind in records.KINDS:
+        rows = folder.records.setdefault(kind.table, [])
+        for path in sorted(p for p in drift_dir.glob(kind.glob) if p.is_file()):
+            try:
+                rows += records.read(kind, path)
+            except records.RecordError as exc:
+                folder.problems.append(f"{path.relative_to(drift_dir)}: {exc}")
+                folder.skipped.append(path)
+        if rows:
+            folder.record_counts[kind.label] = len(rows)
     return folder
 
 

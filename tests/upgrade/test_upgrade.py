@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import apsw
 import pytest
 from conftest import python_repo
 
 from drift_lsp.analysis.model import pattern_key
 from drift_lsp.cli import main
+from storage.database import DatabaseManager
+from storage.migrate import latest_version, migrate
 
 from .v1_fixtures import stored_pattern, unified_entry, write_extras, write_shard, write_unified
 
@@ -25,6 +28,14 @@ def out(capsys: pytest.CaptureFixture[str], code: int, expected: int = 0) -> str
     captured = capsys.readouterr()
     assert code == expected, captured.err
     return captured.out
+
+
+def sql(root: Path, statement: str) -> list[tuple]:
+    conn = apsw.Connection(str(root / ".drift" / "drift.db"))
+    try:
+        return conn.execute(statement).fetchall()
+    finally:
+        conn.close()
 
 
 def patterns(root: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict]:
@@ -64,8 +75,8 @@ def test_shards_come_in_with_their_decisions_and_the_v1_files_move_aside(
     assert patterns(repo, capsys)["File naming"]["status"] == "discovered"
 
     dry = out(capsys, drift(repo, "upgrade", "--dry-run"))
-    assert "would import 3 pattern(s) (1 discovered, 1 approved, 1 ignored) in 3 file(s)" in dry
-    assert "1 quality-gate runs, 1 quality-gate snapshots, 1 constraints" in dry
+    assert ("would import 3 pattern(s) (1 discovered, 1 approved, 1 ignored) in 3 file(s), "
+            "1 quality-gate runs, 1 quality-gate snapshots, 1 constraints") in dry  # fmt: skip
     assert (drift_dir / "patterns" / "approved" / "structural.json").exists()
     assert "File naming: snake_case" not in patterns(repo, capsys)
 
@@ -96,6 +107,13 @@ def test_shards_come_in_with_their_decisions_and_the_v1_files_move_aside(
     assert (kept / "constraints" / "approved" / "api.json").is_file()
     assert (kept / "config.json").is_file()
     assert not (drift_dir / "patterns").exists() and not (drift_dir / "config.json").exists()
+    assert sql(repo, "SELECT id, branch, passed, score, violation_count FROM gate_runs") == [
+        ("run-1", "main", 0, 72.5, 4)]  # fmt: skip
+    assert sql(repo, "SELECT id, branch, health_score FROM gate_snapshots") == [
+        ("snap-1", "main", 81.0)]  # fmt: skip
+    ((constraint, status, data),) = sql(repo, "SELECT id, status, data FROM constraints")
+    assert (constraint, status) == ("api-routes-validate-input", "approved")
+    assert json.loads(data)["invariant"] == {"type": "must_have", "condition": "validate(body)"}
     backups = json.loads(out(capsys, drift(repo, "backups", "--json")))
     assert "version_upgrade" in {b["reason"] for b in backups}
 
@@ -158,6 +176,9 @@ def test_a_half_migrated_folder_takes_each_pattern_once_from_the_newer_file(
 
 def test_partial_and_unreadable_layouts(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     drift_dir = repo / ".drift"
+    runs = drift_dir / "quality-gates" / "history" / "runs"
+    runs.mkdir(parents=True)
+    (runs / "run-2.json").write_text(json.dumps({"id": "run-2", "passed": True}))
     # Only an approved shard, no config.json, and a file that is not JSON at all.
     write_shard(
         drift_dir,
@@ -170,6 +191,8 @@ def test_partial_and_unreadable_layouts(repo: Path, capsys: pytest.CaptureFixtur
     assert drift(repo, "upgrade") == 1
     captured = capsys.readouterr()
     assert "skipped patterns/ignored/api.json: not readable JSON" in captured.err
+    assert "skipped quality-gates/history/runs/run-2.json: no `timestamp`" in captured.err
+    assert (runs / "run-2.json").is_file()
     assert "Traceback" not in captured.err
     assert patterns(repo, capsys)["describe/it blocks"]["category"] == "tests"
 
@@ -182,3 +205,18 @@ def test_an_upgraded_or_plain_folder_has_nothing_to_do(
     assert not (repo / ".drift").exists()
     (repo / ".drift" / "v1-backup" / "patterns").mkdir(parents=True)
     assert out(capsys, drift(repo, "upgrade")).startswith("nothing to do")
+
+
+def test_the_gate_and_constraint_tables_go_down_and_up(tmp_path: Path) -> None:
+    DatabaseManager(tmp_path / "drift.db").close()
+    conn = apsw.Connection(str(tmp_path / "drift.db"))
+    try:
+        tables = "SELECT name FROM sqlite_master WHERE name IN ('gate_runs', 'gate_snapshots', 'constraints')"
+        assert len(conn.execute(tables).fetchall()) == 3
+        assert migrate(conn, "drift", latest_version("drift") - 1) == [
+            "0007_gates_and_constraints.down"]  # fmt: skip
+        assert conn.execute(tables).fetchall() == []
+        assert migrate(conn, "drift") == ["0007_gates_and_constraints.up"]
+        assert len(conn.execute(tables).fetchall()) == 3
+    finally:
+        conn.close()

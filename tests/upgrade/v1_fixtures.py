@@ -98,11 +98,30 @@ def write_unified(drift: Path, category: str, entries: list[dict]) -> Path:
 
 
 def write_extras(drift: Path) -> None:
-    """config.json, one quality-gate run and snapshot, and one constraints file."""
+    """config.json, a GateRunRecord, a HealthSnapshot and a ConstraintFile
+    (quality-gates/types.ts, constraints/types.ts)."""
     _write(drift / "config.json", {"version": "2.0.0", "project": {"name": "app"}})
-    _write(drift / "quality-gates" / "history" / "runs" / "run-1.json",
-           {"id": "run-1", "timestamp": NOW, "passed": True, "score": 92})  # fmt: skip
-    _write(drift / "quality-gates" / "snapshots" / "main" / "snap-1.json",
-           {"id": "snap-1", "branch": "main", "timestamp": NOW})  # fmt: skip
-    _write(drift / "constraints" / "approved" / "api.json",
-           {"version": "1.0.0", "category": "api", "constraints": []})  # fmt: skip
+    _write(drift / "quality-gates" / "history" / "runs" / "run-1.json", {
+        "id": "run-1", "timestamp": NOW, "branch": "main", "commitSha": "abc123",
+        "policyId": "default", "passed": False, "score": 72.5,
+        "gates": {"pattern-compliance": {"passed": False, "score": 60}},
+        "violationCount": 4, "executionTimeMs": 1200, "ci": True,
+    })  # fmt: skip
+    _write(drift / "quality-gates" / "snapshots" / "main" / "snap-1.json", {
+        "id": "snap-1", "branch": "main", "commitSha": "abc123", "timestamp": NOW,
+        "healthScore": 81, "patterns": [], "constraints": [],
+        "security": {"sensitiveFields": 0}, "metadata": {"filesAnalyzed": 5,
+        "patternsAnalyzed": 3, "constraintsAnalyzed": 1},
+    })  # fmt: skip
+    _write(drift / "constraints" / "approved" / "api.json", {
+        "version": "1.0.0", "generatedAt": NOW, "category": "api", "status": "approved",
+        "constraints": [{
+            "id": "api-routes-validate-input", "name": "Routes validate their input",
+            "description": "Every route handler validates its body", "category": "api",
+            "derivedFrom": {"type": "pattern", "sourceIds": ["p1"]},
+            "invariant": {"type": "must_have", "condition": "validate(body)"},
+            "scope": {"files": ["src/routes/**"]}, "confidence": {"score": 0.9},
+            "enforcement": {"level": "error"}, "status": "approved", "language": "typescript",
+            "metadata": {"createdAt": NOW, "updatedAt": NOW},
+        }],
+    })  # fmt: skip
