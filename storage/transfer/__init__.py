@@ -26,6 +26,7 @@ from storage.transfer.document import (
 )
 from storage.transfer.memories import apply_memories, iter_memories, iter_relationships
 from storage.transfer.patterns import apply_patterns, iter_orphan_decisions, iter_patterns
+from storage.transfer.tables import SECTIONS, apply_tables, iter_rows
 
 __all__ = ["ImportSummary", "TransferError", "export", "import_memories", "import_patterns",
            "read_document"]  # fmt: skip
@@ -53,6 +54,7 @@ def export(
         sections: dict[str, Any] = {
             "patterns": iter_patterns(conn),
             "decisions": iter_orphan_decisions(conn),
+            **{section: iter_rows(conn, section) for section in SECTIONS},
         }
         if not memories or cortex is None:
             empty = {"memories": [], "relationships": []} if memories else {}
@@ -90,10 +92,14 @@ def _apply(db: DatabaseManager, work: Any, *, backup_first: bool) -> ImportSumma
 def import_patterns(
     db: DatabaseManager, document: dict[str, Any], *, replace: bool, backup_first: bool
 ) -> ImportSummary:
-    """Write a validated document's patterns and decisions into drift.db."""
-    return _apply(
-        db, lambda c: apply_patterns(c, document, replace=replace), backup_first=backup_first
-    )
+    """Write a validated document's patterns, decisions, gate runs, snapshots and
+    constraints into drift.db; the count is of patterns."""
+
+    def work(conn: apsw.Connection) -> int:
+        apply_tables(conn, document, replace=replace)
+        return apply_patterns(conn, document, replace=replace)
+
+    return _apply(db, work, backup_first=backup_first)
 
 
 def import_memories(

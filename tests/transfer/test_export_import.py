@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import apsw
 import pytest
 from conftest import SMALL_REPO_LEARNING, python_repo
 
@@ -54,6 +55,21 @@ def test_round_trip_into_an_empty_workspace_gives_the_same_document(
     assert drift(repo, "memory", "supersede", "2", "--summary", "new wisdom") == 0
     assert drift(repo, "memory", "link", "1", "supports", "3") == 0
     capsys.readouterr()
+    conn = apsw.Connection(str(repo / ".drift" / "drift.db"))
+    with conn:
+        conn.execute(
+            "INSERT INTO gate_runs (id, ran_at, branch, passed, score, data) VALUES "
+            "('run-1', '2025-06-01T10:00:00.000Z', 'main', 1, 91.5, '{\"ci\": true}')"
+        )
+        conn.execute(
+            "INSERT INTO gate_snapshots (id, branch, taken_at, health_score, data) "
+            "VALUES ('snap-1', 'main', '2025-06-01T10:00:00.000Z', 88, '{}')"
+        )
+        conn.execute(
+            "INSERT INTO constraints (id, name, category, status, language, data) "
+            "VALUES ('c-1', 'Routes validate input', 'api', 'approved', 'python', '{}')"
+        )
+    conn.close()  # fmt: skip
 
     first = exported(repo, tmp_path, "first.json", "--include", "memories")
     assert (first["format"], first["schema_version"]) == ("drift-export", 1)
@@ -67,6 +83,9 @@ def test_round_trip_into_an_empty_workspace_gives_the_same_document(
     assert len(first["memories"][1]["versions"]) == 2  # archived when superseded
     assert first["memories"][0]["patterns"][0]["pattern_id"] == FUNCTION_NAMING
     assert {r["type"] for r in first["relationships"]} == {"supersedes", "supports"}
+    assert [r["id"] for r in first["gate_runs"]] == ["run-1"]
+    assert first["gate_snapshots"][0]["health_score"] == 88
+    assert first["constraints"][0]["name"] == "Routes validate input"
 
     empty = tmp_path / "elsewhere"
     empty.mkdir()
@@ -142,9 +161,18 @@ def test_merge_keeps_what_the_file_does_not_name_and_replace_drops_it(
     again = {p["id"]: p for p in exported(repo, tmp_path, "again.json")["patterns"]}
     assert again[FUNCTION_NAMING]["history"] == merged[FUNCTION_NAMING]["history"]
 
+    conn = apsw.Connection(str(repo / ".drift" / "drift.db"))
+    with conn:
+        conn.execute("INSERT INTO gate_runs (id, ran_at, passed, data) VALUES "
+                     "('local', '2025-06-01T10:00:00.000Z', 1, '{}')")  # fmt: skip
+    conn.close()
+    assert drift(repo, "import", str(one)) == 0
+    assert [r["id"] for r in exported(repo, tmp_path, "kept.json")["gate_runs"]] == ["local"]
+
     assert drift(repo, "import", str(one), "--replace") == 0
     capsys.readouterr()
     replaced = exported(repo, tmp_path, "replaced.json")
+    assert replaced["gate_runs"] == []
     assert [p["id"] for p in replaced["patterns"]] == [FUNCTION_NAMING]
     assert replaced["decisions"] == []
     status = json.loads(_out(capsys, drift(repo, "status", "--json")))
@@ -152,7 +180,7 @@ def test_merge_keeps_what_the_file_does_not_name_and_replace_drops_it(
 
     backups = json.loads(_out(capsys, drift(repo, "backups", "--json")))
     assert {b["reason"] for b in backups} == {"pre_destructive_operation"}
-    assert len([b for b in backups if b["database"] == "drift"]) == 3
+    assert len([b for b in backups if b["database"] == "drift"]) == 4
     # The backup brings back what --replace dropped.
     first = min(b["id"] for b in backups if b["database"] == "drift")
     assert drift(repo, "restore", str(first)) == 0
@@ -179,6 +207,9 @@ def _out(capsys: pytest.CaptureFixture[str], code: int) -> str:
         ("cortex", "memory_version", "memory_versions", ("memory_id",)),
         ("cortex", "memory_function", "memory_functions", ("memory_id",)),
         ("cortex", "relationship", "memory_relationships", ("id",)),
+        ("drift", "gate_run", "gate_runs", ()),
+        ("drift", "gate_snapshot", "gate_snapshots", ()),
+        ("drift", "constraint", "constraints", ()),
     ],
 )
 def test_the_document_carries_every_column_of_the_latest_schema(
