@@ -418,7 +418,9 @@ class Workspace:
         def read(conn):
             return scan_repo.slot_rows(conn, slot), pattern_repo.decision(conn, pattern_id)
 
-        rows, decision = self.db.read("explain", read)
+        # Cached: hover explains the same few conventions over and over between saves.
+        tables = ("patterns", "learned_patterns", "observation_groups", "files")
+        rows, decision = self.db.cached("explain", pattern_id, tables, read)
         return explain(
             pattern.detector_id,
             pattern.name,

@@ -140,6 +140,8 @@ def _scan(args: argparse.Namespace) -> int:
     with open_workspace(args) as workspace:
         summary = workspace.scan(full=args.full, progress=_ProgressBar())
         status = workspace.status()
+        approved = [p for i in summary.auto_approved if (p := workspace.pattern(i)) is not None]
+        threshold = workspace.config.learning.autoApproveThreshold
     offer_upgrade(workspace.root)
     if args.json:
         print(json.dumps(summary.to_json(), indent=2))
@@ -151,9 +153,25 @@ def _scan(args: argparse.Namespace) -> int:
         f"{status.get('total_patterns', 0)} patterns ({status.get('approved', 0)} approved, "
         f"{summary.patterns_new} new)"
     )
+    if approved:
+        _print_auto_approved(approved, threshold)
     for problem in summary.problems[:20]:
         print(f"  skipped {problem}", file=sys.stderr)
     return 0
+
+
+def _print_auto_approved(patterns: list[Any], threshold: float) -> None:
+    print(f"Approved automatically (score >= {threshold:.2f}), now enforced:")
+    for pattern in sorted(patterns, key=lambda p: (p.detector_id, p.context)):
+        context, scope = unscoped(pattern.context)
+        print(
+            f"  {pattern.detector_id:<24} {pattern.value!r} for {context} in {describe(scope)}"
+            f" (score {pattern.confidence_score:.2f})  {pattern.id}"
+        )
+    print(
+        "Review one with `drift show RULE`, stop one with `drift ignore RULE`, or all automatic\n"
+        'approval with "learning": {"autoApprove": false} in drift.config.json.'
+    )
 
 
 def _changed_files(root: Path) -> list[Path] | None:

@@ -27,6 +27,9 @@ class Learned:
     # Whether what is enforced changed (an approved pattern appeared, went, or changed
     # status): every open document's diagnostics may be different now.
     enforced_changed: bool = False
+    # Approved by this pass without a person's decision: the scan names them, so what will
+    # be enforced never comes as a surprise.
+    auto_approved: list[str] = field(default_factory=list)
 
 
 def _status(
@@ -116,6 +119,8 @@ def relearn(
             if pattern_repo.upsert(conn, row) == "created":
                 learned.created += 1
             was = old.status if old else None
+            if status == "approved" != was and keep not in decisions:
+                learned.auto_approved.append(keep)
             learned.enforced_changed |= was != status and "approved" in (was, status)
             locations, outliers = scan_repo.rebuild_locations(
                 conn, keep, slot, convention.value, None if old is None else changed_files

@@ -54,6 +54,7 @@ class ScanSummary:
     files_deleted: int = 0
     patterns_new: int = 0
     patterns_total: int = 0
+    auto_approved: list[str] = field(default_factory=list)
     duration_ms: float = 0.0
     problems: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -196,6 +197,7 @@ class Scan:
         if touched or everything:
             learned = relearn(conn, touched, self.config.learning, everything=everything)
         self.summary.patterns_new = learned.created
+        self.summary.auto_approved = learned.auto_approved
         self.summary.patterns_total = pattern_repo.status(conn).get("total_patterns", 0)
         scan_repo.finish_scan(conn, scan_id, self.summary.status, self.summary.to_json(), None)
         return learned

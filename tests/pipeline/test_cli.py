@@ -199,3 +199,16 @@ def test_rules_are_named_by_their_code_and_explained(repo: Path, capsys) -> None
 def test_check_names_the_rule(repo: Path, capsys) -> None:
     drift(repo, "check", "pkg/deviant.py")
     assert "[naming/function]" in capsys.readouterr().out
+
+
+def test_scan_names_what_it_approved_automatically_once(py_repo: Path, capsys) -> None:
+    (py_repo / "drift.config.json").write_text(
+        json.dumps({"learning": {"autoApproveThreshold": 0.8, **SMALL_REPO_LEARNING}})
+    )
+    assert drift(py_repo, "scan") == 0
+    first = capsys.readouterr().out
+    assert "Approved automatically (score >= 0.80), now enforced:" in first
+    assert "  naming/function          'snake_case' for declaration in python" in first
+    assert "drift ignore RULE" in first and '"autoApprove": false' in first
+    assert drift(py_repo, "scan") == 0
+    assert "Approved automatically" not in capsys.readouterr().out
