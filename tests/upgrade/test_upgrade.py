@@ -4,6 +4,8 @@ files of `migrate-storage`, a damaged file, a half-migrated folder, an upgraded 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import apsw
@@ -220,3 +222,27 @@ def test_the_gate_and_constraint_tables_go_down_and_up(tmp_path: Path) -> None:
         assert len(conn.execute(tables).fetchall()) == 3
     finally:
         conn.close()
+
+
+_NODE_WRITER = """
+const fs = require("fs"), crypto = require("crypto");
+const patterns = JSON.parse(fs.readFileSync(0, "utf-8"));
+const sum = (text) => crypto.createHash("sha256").update(text).digest("hex").slice(0, 16);
+fs.mkdirSync(".drift/patterns/approved", {recursive: true});
+fs.writeFileSync(".drift/patterns/approved/structural.json", JSON.stringify({version: "1.0.0",
+  category: "structural", patterns, lastUpdated: new Date().toISOString(),
+  checksum: sum(JSON.stringify(patterns))}, null, 2));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to write as v1 did")
+def test_checksums_agree_with_what_node_wrote(repo: Path, capsys) -> None:
+    """v1 ran on Node: a shard its JSON.stringify wrote (non-ASCII text, fractions) verifies."""
+    pattern = stored_pattern("structural/file-naming", "file-naming-snake_case",
+                             "naming-conventions", "Nommage — “fichiers” ✓", score=0.7333333333333333,
+                             outliers=2, approved=True)  # fmt: skip
+    subprocess.run(["node", "-e", _NODE_WRITER], cwd=repo, input=json.dumps([pattern]), text=True,
+                   check=True, timeout=60)  # fmt: skip
+    assert "would import 1 pattern(s) (1 approved)" in out(
+        capsys, drift(repo, "upgrade", "--dry-run")
+    )
