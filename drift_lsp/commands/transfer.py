@@ -89,6 +89,11 @@ def _import(args: argparse.Namespace) -> int:
             )
             cortex.reembed_outdated()
             lines.append(f"imported {done.count} memories{_backup_note(done, 'cortex')}")
+    if not had_db:
+        lines.append(
+            "next: `drift scan` matches them with this workspace's files (until it has, "
+            "`drift doctor` reports their location counts)"
+        )
     print("\n".join(lines))
     return 0
 

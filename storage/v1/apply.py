@@ -18,12 +18,22 @@ CONVENTIONS = {"structural/file-naming": ("naming/file", "file-naming-")}
 
 def write_patterns(conn: apsw.Connection, mapped: list[dict[str, Any]]) -> int:
     """Insert each mapped pattern; one already imported is replaced, so a re-run after an
-    interruption gives the same rows."""
+    interruption gives the same rows.
+
+    Only the locations in files the workspace has now are kept (a location elsewhere points
+    nowhere, and `drift doctor` would rightly report it), and the counts are theirs.
+    """
+    known = {r[0] for r in conn.execute("SELECT path FROM files")}
     for item in mapped:
-        row = item["pattern"]
+        locations = [x for x in item["locations"] if x["file_path"] in known]
+        row = {
+            **item["pattern"],
+            "location_count": len(locations),
+            "outlier_count": sum(x["is_outlier"] for x in locations),
+        }
         conn.execute("DELETE FROM patterns WHERE id = ?", (row["id"],))
         insert_row(conn, "patterns", row)
-        for location in item["locations"]:
+        for location in locations:
             insert_row(conn, "pattern_locations", {"pattern_id": row["id"], **location})
         insert_row(conn, "pattern_history", {"pattern_id": row["id"], **item["history"]})
         if item["decision"] is not None:

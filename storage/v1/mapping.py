@@ -117,8 +117,9 @@ def rows(pattern: V1Pattern, now: str) -> dict[str, Any]:
         "confidence_level": level if level in _LEVELS else _level(score),
         "severity": data.get("severity") if data.get("severity") in _SEVERITIES else "warning",
         "auto_fixable": int(bool(data.get("autoFixable"))),
-        "location_count": len(locations) + len(outliers),
-        "outlier_count": len(outliers),
+        # Set by apply.write_patterns from the locations in files the workspace has.
+        "location_count": 0,
+        "outlier_count": 0,
         "first_seen": first_seen,
         "last_seen": data.get("lastSeen") or metadata.get("lastSeen") or first_seen,
         "source": "imported",

@@ -90,7 +90,8 @@ def test_round_trip_into_an_empty_workspace_gives_the_same_document(
     empty = tmp_path / "elsewhere"
     empty.mkdir()
     assert drift(empty, "import", str(tmp_path / "first.json")) == 0
-    assert "imported" in capsys.readouterr().out
+    told = capsys.readouterr().out
+    assert "imported" in told and "next: `drift scan`" in told
     second = exported(empty, tmp_path, "second.json", "--include", "memories")
     assert without_time(second) == without_time(first)
 

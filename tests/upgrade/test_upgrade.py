@@ -119,6 +119,8 @@ def test_shards_come_in_with_their_decisions_and_the_v1_files_move_aside(
     backups = json.loads(out(capsys, drift(repo, "backups", "--json")))
     assert "version_upgrade" in {b["reason"] for b in backups}
 
+    assert "all pass" in out(capsys, drift(repo, "doctor"))
+
     again = out(capsys, drift(repo, "upgrade"))
     assert again.startswith("nothing to do")
     assert found == patterns(repo, capsys)

@@ -49,7 +49,7 @@ def stored_pattern(
         "confidence": {"frequency": 0.5, "consistency": 0.9, "age": 0, "spread": len(files),
                        "score": score, "level": level},
         "locations": [{"file": f, "line": 1, "column": 1} for f in files],
-        "outliers": [{"file": "src/odd.py", "line": 3 + n, "column": 5,
+        "outliers": [{"file": "pkg/deviant.py", "line": 3 + n, "column": 5,
                       "reason": "Does not follow the convention", "deviationScore": 0.8}
                      for n in range(outliers)],
         "metadata": metadata,
