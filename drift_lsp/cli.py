@@ -20,6 +20,9 @@ COMMAND_MODULES = (
     "drift_lsp.commands.storage",
     "drift_lsp.commands.scan",
     "drift_lsp.commands.memory",
+    "drift_lsp.commands.transfer",
+    "drift_lsp.commands.projects",
+    "drift_lsp.commands.upgrade",
     "drift_lsp.commands.lsp",
 )
 

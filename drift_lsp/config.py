@@ -127,12 +127,19 @@ class PerformanceConfig:
 
 
 @dataclass(frozen=True)
+class BackupConfig:
+    # Hours between the automatic `scheduled` backups taken before a scan; 0 turns them off.
+    schedule_hours: float = setting(24.0, "scheduleHours", number_between(0.0, 24.0 * 366))
+
+
+@dataclass(frozen=True)
 class DriftConfig:
     severity: dict[str, str] = collection(dict, "severity", _severities)
     ignore: list[str] = collection(list, "ignore", _ignore_patterns)
     ci: CiConfig = section(CiConfig, "ci")
     learning: LearningConfig = section(LearningConfig, "learning")
     performance: PerformanceConfig = section(PerformanceConfig, "performance")
+    backup: BackupConfig = section(BackupConfig, "backup")
     # Per history table, e.g. {"scan_history": {"max_age_days": 30, "max_rows": 100}}.
     retention: dict[str, dict[str, float]] = collection(dict, "retention", _retention)
 

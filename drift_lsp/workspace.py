@@ -33,10 +33,12 @@ from drift_lsp.indexing.apply import apply_results
 from drift_lsp.indexing.examples import refresh_examples
 from drift_lsp.indexing.learning import Learned, relearn
 from drift_lsp.indexing.scan import Progress, Scan, ScanSummary
+from storage import housekeeping, registry
 from storage.backup import BackupInfo
 from storage.cortex import Cortex, cortex_db_path
 from storage.database import DatabaseManager
 from storage.errors import StorageError
+from storage.migrate import current_version
 from storage.paths import DRIFT_DIR, db_path
 from storage.repositories import files as file_repo
 from storage.repositories import patterns as pattern_repo
@@ -146,7 +148,16 @@ class Workspace:
         )
         workspace = cls(root, config, db)
         workspace._mirror_config()
+        workspace._housekeeping(housekeeping.note_version, name=root.name, root=str(root))
         return workspace
+
+    def _housekeeping(self, task: Any, *args: Any, **kwargs: Any) -> None:
+        """An automatic backup: when it can't be taken the user hears why, and the work
+        that asked for it goes on."""
+        try:
+            task(self.db, *args, **kwargs)
+        except StorageError as exc:
+            log.warning("drift: automatic backup of %s skipped: %s", self.db.path, exc)
 
     def _schedule_retention(self) -> RetentionSchedule:
         return schedule_retention(self.db, RetentionPolicy.from_mapping(self.config.retention))
@@ -186,11 +197,32 @@ class Workspace:
     ) -> ScanSummary:
         full = full or not self.config.performance.incremental_analysis
         with self._scan_lock:
+            self._housekeeping(housekeeping.scheduled_backup, self.config.backup.schedule_hours)
             summary = Scan(
                 self.db, self.root, self.config, full=full, progress=progress, cancel=cancel
             ).run()
         self._retention.scan_finished(summary.scan_id)
+        self.register()
         return summary
+
+    def register(self) -> None:
+        """Record this workspace in the per-user project registry (`drift projects`). The
+        registry is a convenience: when it can't be written the user is told, and the scan
+        or the server goes on without it."""
+        try:
+            status = self.status()
+            info = registry.ProjectInfo(
+                name=self.root.name,
+                root=str(self.root),
+                drift_version=__version__,
+                schema_version=self.db.read("version", current_version),
+                last_scan_at=status.get("last_scan_at"),
+                health_score=status.get("health_score"),
+                languages=self.db.read("languages", file_repo.languages),
+            )
+            registry.register(info)
+        except StorageError as exc:
+            log.warning("drift: %s; going on without it (`drift projects` won't list it)", exc)
 
     # ---- checking ----------------------------------------------------------------------
 

@@ -98,7 +98,7 @@ def sha256_of(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def _written_atomically(destination: Path) -> Iterator[Path]:
+def written_atomically(destination: Path) -> Iterator[Path]:
     """Yield a temporary path to write; it becomes `destination` only if the block succeeds,
     and is removed otherwise, so a full disk or a crash never leaves a half file behind."""
     # A hidden name (and so a hidden journal) until it is complete: whoever lists the folder
@@ -121,7 +121,7 @@ def copy_database(source: apsw.Connection, destination: Path) -> None:
     """
     destination.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with _written_atomically(destination) as partial:
+        with written_atomically(destination) as partial:
             target = apsw.Connection(str(partial))
             try:
                 with target.backup("main", source, "main") as backup:
@@ -233,7 +233,7 @@ def _manifests(folder: Path, database: str) -> list[BackupInfo]:
 
 
 def _write_manifest(folder: Path, info: BackupInfo) -> None:
-    with _written_atomically(folder / _manifest_of(info.name)) as partial:
+    with written_atomically(folder / _manifest_of(info.name)) as partial:
         partial.write_text(json.dumps(info.to_json(), indent=2), "utf-8")
 
 

@@ -452,6 +452,26 @@ class DatabaseManager:
             tables=("backup_history",),
         )
 
+    def vacuum(self) -> tuple[int, int]:
+        """Rewrite the file without its free pages; returns its size in bytes before and after.
+
+        VACUUM cannot run inside a transaction and the writer's connection lives in batches,
+        so a connection of its own runs it once everything queued is committed (a batch
+        submitted meanwhile waits for the lock, as it would for another process).
+        """
+        self.flush()
+        conn = self._connect(writer=True)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            before = self.path.stat().st_size
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            return before, self.path.stat().st_size
+        except apsw.Error as exc:
+            raise self._wrap(exc) from exc
+        finally:
+            conn.close()
+
     def stats(self) -> dict[str, Any]:
         """Telemetry plus file sizes: what `drift status --storage` prints."""
         wal = self.path.with_name(self.path.name + "-wal")

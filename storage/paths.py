@@ -1,4 +1,5 @@
-"""Where a workspace keeps Drift's files: everything lives under `<root>/.drift/`.
+"""Where Drift keeps its files: a workspace's under `<root>/.drift/`, the per-user project
+registry under `drift_home()`.
 
 The one place these names are spelled, so the CLI, the server and Cortex cannot disagree
 about where a database or its backups are.
@@ -15,6 +16,7 @@ from storage.errors import UnsafeDirectoryError
 DRIFT_DIR = ".drift"
 DB_FILE = "drift.db"
 CORTEX_FILE = "cortex.db"
+GLOBAL_FILE = "global.db"
 BACKUPS_DIR = "backups"
 
 
@@ -33,6 +35,20 @@ def cortex_db_path(root: Path) -> Path:
 def precomputed_path(root: Path) -> Path:
     """The L3 embedding file: shipped or exported vectors loaded at start-up."""
     return drift_dir(root) / "embeddings.npz"
+
+
+def drift_home() -> Path:
+    """The per-user folder (the project registry): `$DRIFT_HOME` if set, else
+    `$XDG_DATA_HOME/drift` if that is set, else `~/.drift`."""
+    if os.environ.get("DRIFT_HOME"):
+        return Path(os.environ["DRIFT_HOME"])
+    if os.environ.get("XDG_DATA_HOME"):
+        return Path(os.environ["XDG_DATA_HOME"]) / "drift"
+    return Path.home() / DRIFT_DIR
+
+
+def global_db_path() -> Path:
+    return drift_home() / GLOBAL_FILE
 
 
 def backups_dir(database_path: Path) -> Path:

@@ -6,6 +6,7 @@ Pruning is a write, so it runs as a writer work item (`prune` takes the writer c
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping
 from concurrent.futures import Future
@@ -15,6 +16,10 @@ from typing import Any
 import apsw
 
 from storage.database import DatabaseManager
+from storage.errors import StorageError
+from storage.housekeeping import VACUUM_FREE_SHARE, free_share
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ class RetentionSchedule:
         with self._lock:
             if self._stopped:
                 return
-            self.run()
+            self._prune_and_compact()
             self._arm()
 
     def run(self) -> Future[dict[str, int]]:
@@ -125,7 +130,21 @@ class RetentionSchedule:
         never live to see a timer fire, still prune every N-th time."""
         with self._lock:
             if self._every_scans and scan_id % self._every_scans == 0 and not self._stopped:
-                self.run()
+                self._prune_and_compact()
+
+    def _prune_and_compact(self) -> None:
+        """Prune, and when that leaves a large share of the file free, VACUUM it: deleted
+        rows only free pages for reuse, the file never shrinks by itself."""
+        try:
+            deleted = self.run().result()
+            if any(deleted.values()) and (
+                self._db.read("free_share", free_share) >= VACUUM_FREE_SHARE
+            ):
+                before, after = self._db.vacuum()
+                log.info("compacted %s after retention: %d -> %d bytes", self._db.path,
+                         before, after)  # fmt: skip
+        except StorageError as exc:
+            log.warning("retention of %s did not finish: %s", self._db.path, exc)
 
     def stop(self) -> None:
         with self._lock:

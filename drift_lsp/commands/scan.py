@@ -19,6 +19,7 @@ from drift_lsp.analysis.sarif import to_sarif
 from drift_lsp.analysis.scanner import Walker
 from drift_lsp.analysis.scope import describe, unscoped
 from drift_lsp.commands import report
+from drift_lsp.commands.upgrade import offer_upgrade
 from drift_lsp.config import ConfigError
 from drift_lsp.workspace import Workspace
 from storage.paths import check_private_dir, db_path
@@ -141,6 +142,7 @@ def _scan(args: argparse.Namespace) -> int:
         status = workspace.status()
         approved = [p for i in summary.auto_approved if (p := workspace.pattern(i)) is not None]
         threshold = workspace.config.learning.auto_approve_threshold
+    offer_upgrade(workspace.root)
     if args.json:
         print(json.dumps(summary.to_json(), indent=2))
         return 0

@@ -46,6 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     check = subparsers.add_parser("doctor", help="check the databases' integrity")
     check.add_argument("--full", action="store_true", help="integrity_check, not quick_check")
+    check.add_argument(
+        "--vacuum", action="store_true", help="then compact the databases (VACUUM) if healthy"
+    )
     check.set_defaults(handler=_doctor)
 
 
@@ -199,4 +202,9 @@ def _doctor(args: argparse.Namespace) -> int:
         return 1
     check = "integrity_check" if args.full else "quick_check"
     print(f"ok: {check}, foreign_key_check, materialized counts and location files all pass")
+    if args.vacuum:
+        for database in _databases(args):
+            with _open(args, database, auto_migrate=False) as db:
+                before, after = db.vacuum()
+            print(f"compacted {db.path.name}: {before} -> {after} bytes")
     return 0

@@ -91,11 +91,13 @@ class Folders:
 def open_workspace(root: Path) -> Workspace | str:
     """The folder's Workspace, or why it is degraded (blocking: run it off the event loop)."""
     try:
-        return Workspace.open(root)
+        workspace = Workspace.open(root)
     except (StorageError, ConfigError) as exc:
         reason = f"Drift is in degraded mode for {root.name}: {exc}"
         log.error("%s", reason)
         return reason
+    workspace.register()
+    return workspace
 
 
 def uri_of(root: Path, rel: str) -> str:

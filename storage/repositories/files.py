@@ -77,3 +77,13 @@ def learning_packages(conn: apsw.Connection) -> list[tuple[str, str]]:
 def set_learning_packages(conn: apsw.Connection, packages: Iterable[tuple[str, str]]) -> None:
     conn.execute("DELETE FROM packages")
     conn.executemany("INSERT INTO packages (path, language) VALUES (?, ?)", packages)
+
+
+def languages(conn: apsw.Connection) -> list[str]:
+    """The languages of the files Drift checks, for the project registry."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT language FROM files WHERE language IS NOT NULL ORDER BY language"
+        )
+    ]

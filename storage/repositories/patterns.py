@@ -5,6 +5,7 @@ Every listing is keyset-paginated on the primary key (`after`, `limit`), never O
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
@@ -13,6 +14,12 @@ from typing import Any
 import apsw
 
 STATUSES = ("discovered", "approved", "ignored")
+
+
+def stored_id(detector_id: str, convention_key: str) -> str:
+    """The stored pattern id (ARCHITECTURE.md, "Pattern id"), for rows that come from a
+    file rather than from analysis (which computes the same in `analysis.model`)."""
+    return hashlib.sha256(f"{detector_id}\0{convention_key}".encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,3 @@
+DROP TABLE constraints;
+DROP TABLE gate_snapshots;
+DROP TABLE gate_runs;
