@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,6 +18,7 @@ from typing import Any
 from drift_lsp import __version__
 from drift_lsp.analysis.detect import Analysis, analyze
 from drift_lsp.analysis.explain import Explanation, explain
+from drift_lsp.analysis.git import git_user
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.model import ApprovedPattern, Violation
 from drift_lsp.analysis.scanner import (
@@ -32,6 +34,8 @@ from drift_lsp.config import DriftConfig, load_config
 from drift_lsp.indexing.apply import apply_results
 from drift_lsp.indexing.examples import refresh_examples
 from drift_lsp.indexing.learning import Learned, relearn
+from drift_lsp.indexing.lock import LockError, lock_path, read_lock, write_lock
+from drift_lsp.indexing.locking import decided_entries, disagreements, pin
 from drift_lsp.indexing.scan import Progress, Scan, ScanSummary
 from storage.backup import BackupInfo
 from storage.cortex import Cortex, cortex_db_path
@@ -399,11 +403,48 @@ class Workspace:
             rows,
         )
 
-    def set_status(self, pattern_ids: list[str], status: str) -> int:
-        return self.db.write(
-            lambda c: pattern_repo.set_status(c, pattern_ids, status),
-            tables=("patterns", "learned_patterns", "pattern_history"),
+    def decider(self, by: str | None = None) -> str:
+        """Who a decision is recorded as made by: `by`, else git's user.name, else "user"."""
+        return by or git_user(self.root) or "user"
+
+    def set_status(self, pattern_ids: list[str], status: str, *, by: str | None = None) -> int:
+        """A person's decision; when the workspace has a drift.lock it goes there too (a
+        change to commit, as a lint config change is). Raises LockError, before deciding
+        anything, when that lock is malformed."""
+        lock = read_lock(self.root)
+        actor = self.decider(by)
+
+        def decide(conn) -> tuple[int, list]:
+            changed = pattern_repo.set_status(conn, pattern_ids, status, actor)
+            return changed, decided_entries(conn, set(pattern_ids)) if lock else []
+
+        changed, entries = self.db.write(
+            decide, tables=("patterns", "learned_patterns", "pattern_history")
         )
+        if lock is not None:
+            write_lock(self.root, lock.with_entries(entries))
+        return changed
+
+    # ---- drift.lock --------------------------------------------------------------------
+
+    def write_lock(self, *, prune: bool = False) -> tuple[Path, int, bool]:
+        """Pin the database's decisions into drift.lock: (its path, how many conventions it
+        decides, whether its content changed)."""
+        today = dt.datetime.now(dt.UTC).date()
+        lock = self.db.write(
+            lambda c: pin(c, prune=prune, today=today), tables=("learned_patterns",)
+        )
+        changed = write_lock(self.root, lock)
+        return lock_path(self.root), len(lock.entries), changed
+
+    def validate_lock(self) -> list[str]:
+        """Scan (the lock is read first), then list where drift.lock and the code disagree.
+        Raises LockError when the lock is missing or malformed."""
+        lock = read_lock(self.root)
+        if lock is None:
+            raise LockError("no such file; write one with `drift lock`")
+        self.scan()
+        return self.db.read("lock_disagreements", lambda c: disagreements(c, lock))
 
     def status(self) -> dict[str, Any]:
         return self.db.cached("status", "status", ("patterns", "scan_history"), pattern_repo.status)

@@ -81,6 +81,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for name, status in (("approve", "approved"), ("ignore", "ignored")):
         decide = subparsers.add_parser(name, help=f"mark patterns {status} (survives rescans)")
         decide.add_argument("ids", nargs="+", metavar="ID")
+        decide.add_argument(
+            "--by", help="who decides, as recorded in drift.lock (default: git's user.name)"
+        )
         decide.set_defaults(handler=_decide, status=status)
 
     examples = subparsers.add_parser("examples", help="real examples of a pattern")
@@ -151,6 +154,13 @@ def _scan(args: argparse.Namespace) -> int:
     )
     for problem in summary.problems[:20]:
         print(f"  skipped {problem}", file=sys.stderr)
+    if summary.locked_without_evidence:
+        print(
+            f"{len(summary.locked_without_evidence)} convention(s) drift.lock decides are no "
+            "longer shown by the code (kept; `drift lock validate` lists them):"
+        )
+        for convention in summary.locked_without_evidence:
+            print(f"  {convention}")
     return 0
 
 
@@ -320,7 +330,7 @@ def _show(args: argparse.Namespace) -> int:
 def _decide(args: argparse.Namespace) -> int:
     with open_workspace(args) as workspace:
         ids = [_pattern_or_exit(workspace, name).id for name in args.ids]
-        changed = workspace.set_status(ids, args.status)
+        changed = workspace.set_status(ids, args.status, by=args.by)
     print(f"{changed} pattern(s) {args.status}")
     return 0
 

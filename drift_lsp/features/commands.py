@@ -20,6 +20,7 @@ from drift_lsp.features import memory
 from drift_lsp.features.convert import example_json
 from drift_lsp.features.scanning import scan_with_progress
 from drift_lsp.features.workspaces import open_workspace
+from drift_lsp.indexing.lock import LockError
 from drift_lsp.workspace import Workspace
 from storage.backup import BackupError
 from storage.backup import restore as restore_backup
@@ -125,7 +126,10 @@ async def restore(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
 
 async def rescan(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
     workspace = await _workspace(ls, _uri(args, 0))
-    summary = await scan_with_progress(ls, workspace, full=True)
+    try:
+        summary = await scan_with_progress(ls, workspace, full=True)
+    except LockError as exc:
+        raise JsonRpcInvalidParams(f"malformed {exc}") from exc
     ls.session.diagnostics.refresh_open_documents(ls)
     return summary.to_json()
 
@@ -141,8 +145,11 @@ async def set_status(ls: DriftServer, args: Sequence[Any], status: str) -> dict[
     if not holders:
         raise JsonRpcInvalidParams(f"no pattern {pattern_id}")
     changed = 0
-    for workspace in holders:
-        changed += await asyncio.to_thread(workspace.set_status, [pattern_id], status)
+    try:
+        for workspace in holders:
+            changed += await asyncio.to_thread(workspace.set_status, [pattern_id], status)
+    except LockError as exc:  # the team's file is broken: say so, decide nothing
+        raise JsonRpcInvalidParams(f"malformed {exc}") from exc
     ls.session.diagnostics.refresh_open_documents(ls)
     return {"patternId": pattern_id, "status": status, "changed": changed}
 

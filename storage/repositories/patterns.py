@@ -524,3 +524,37 @@ def decision(conn: apsw.Connection, pattern_id: str) -> tuple[str, str, str] | N
         "SELECT decision, decided_by, decided_at FROM learned_patterns WHERE pattern_id = ?",
         (pattern_id,),
     ).fetchone()
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A decision on a pattern, kept by its stable id so it outlives the pattern itself."""
+
+    pattern_id: str
+    detector_id: str
+    pattern_key: str
+    decision: str
+    decided_by: str
+    decided_at: str
+
+
+_DECISION_COLUMNS = ", ".join(f.name for f in fields(DecisionRow))
+
+
+def decision_rows(conn: apsw.Connection) -> list[DecisionRow]:
+    sql = f"SELECT {_DECISION_COLUMNS} FROM learned_patterns ORDER BY pattern_id"
+    return [DecisionRow(*row) for row in conn.execute(sql)]
+
+
+def put_decision(conn: apsw.Connection, row: DecisionRow) -> None:
+    """Record a decision as made elsewhere (by whom and when), e.g. read from a shared file."""
+    conn.execute(
+        f"INSERT INTO learned_patterns ({_DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (pattern_id) DO UPDATE SET decision = excluded.decision, "
+        "decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+        tuple(asdict(row).values()),
+    )
+
+
+def delete_decision(conn: apsw.Connection, pattern_id: str) -> None:
+    conn.execute("DELETE FROM learned_patterns WHERE pattern_id = ?", (pattern_id,))

@@ -23,6 +23,10 @@ SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "drift_lsp"])
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A scanned Python repo whose naming conventions are approved, with one deviant file."""
+    return scanned_repo(tmp_path)
+
+
+def scanned_repo(tmp_path: Path) -> Path:
     root = python_repo(tmp_path / "repo")
     (root / "drift.config.json").write_text(
         json.dumps({"learning": {"autoApproveThreshold": 0.8, **SMALL_REPO_LEARNING}})

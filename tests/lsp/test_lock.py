@@ -1,0 +1,52 @@
+"""The editor's approve/ignore actions and drift.lock: a decision made in the editor is a
+change to the team's lock; a broken lock is said, not a crash."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pytest_lsp import LanguageClient
+
+from drift_lsp.workspace import Workspace
+from lsp.conftest import diagnostics, open_file, scanned_repo
+from lsp.test_diagnostics import naming
+
+FUNCTION = ("naming/function", "snake_case/declaration@python")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The scanned repo of the other editor tests, with a lock written from it."""
+    root = scanned_repo(tmp_path)
+    with Workspace.open(root) as workspace:
+        workspace.write_lock()
+    return root
+
+
+def locked_status(root: Path) -> str:
+    rule, pattern = FUNCTION
+    return tomllib.loads((root / "drift.lock").read_text())["conventions"][rule][pattern]["status"]
+
+
+async def _decide(client: LanguageClient, command: str, pattern_id: str) -> dict:
+    return await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=command, arguments=[pattern_id])
+    )
+
+
+async def test_ignoring_in_the_editor_updates_the_lock(client: LanguageClient, repo: Path) -> None:
+    assert locked_status(repo) == "approved"
+    uri = open_file(client, repo / "pkg/deviant.py")
+    (function,) = naming(await diagnostics(client, uri, lambda d: bool(naming(d))))
+    await _decide(client, "drift.ignorePattern", function.data["patternId"])
+    assert locked_status(repo) == "ignored"
+    await diagnostics(client, uri, lambda d: d and not naming(d))
+
+    (repo / "drift.lock").write_text("version = [")
+    with pytest.raises(JsonRpcException, match=r"malformed drift\.lock:1: not valid TOML"):
+        await _decide(client, "drift.approvePattern", function.data["patternId"])
+    assert (repo / "drift.lock").read_text() == "version = ["
