@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "drift_lsp.commands.storage",
     "drift_lsp.commands.scan",
     "drift_lsp.commands.lock",
+    "drift_lsp.commands.override",
     "drift_lsp.commands.memory",
     "drift_lsp.commands.lsp",
 )

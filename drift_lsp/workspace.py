@@ -20,7 +20,7 @@ from drift_lsp.analysis.detect import Analysis, analyze
 from drift_lsp.analysis.explain import Explanation, explain
 from drift_lsp.analysis.git import git_user
 from drift_lsp.analysis.languages import language_for_path
-from drift_lsp.analysis.model import ApprovedPattern, Violation
+from drift_lsp.analysis.model import ApprovedPattern, Violation, pattern_key
 from drift_lsp.analysis.scanner import (
     FileResult,
     Walker,
@@ -30,12 +30,24 @@ from drift_lsp.analysis.scanner import (
 )
 from drift_lsp.analysis.scope import Packages, scope_of, unscoped
 from drift_lsp.analysis.violations import find_violations
-from drift_lsp.config import DriftConfig, load_config
+from drift_lsp.config import DriftConfig, load_config, path_matches
 from drift_lsp.indexing.apply import apply_results
 from drift_lsp.indexing.examples import refresh_examples
 from drift_lsp.indexing.learning import Learned, relearn
-from drift_lsp.indexing.lock import LockError, lock_path, read_lock, write_lock
-from drift_lsp.indexing.locking import decided_entries, disagreements, pin
+from drift_lsp.indexing.lock import (
+    LockError,
+    LockOverride,
+    lock_path,
+    read_lock,
+    write_lock,
+)
+from drift_lsp.indexing.locking import (
+    decided_entries,
+    disagreements,
+    override_of,
+    override_row,
+    pin,
+)
 from drift_lsp.indexing.scan import Progress, Scan, ScanSummary
 from storage.backup import BackupInfo
 from storage.cortex import Cortex, cortex_db_path
@@ -78,19 +90,21 @@ def _resolve_severity(
     config: DriftConfig,
     variants: list[pattern_repo.VariantRow],
 ) -> str:
-    """Most specific wins: file variant, directory variant, global variant, config, pattern."""
-    best: tuple[int, str] | None = None
+    """Most specific wins: file variant, glob override (the longest glob of those matching),
+    directory variant, global variant, config, pattern. "off" means not checked here."""
+    best: tuple[tuple[int, int], str] | None = None
     for variant in variants:
         if variant.pattern_id != pattern.id or variant.severity is None:
             continue
-        if variant.scope == "file" and variant.scope_path == rel:
-            rank = 3
-        elif variant.scope == "directory" and rel.startswith(
-            (variant.scope_path or "").rstrip("/") + "/"
-        ):
-            rank = 2
+        path = variant.scope_path or ""
+        if variant.scope == "file" and path == rel:
+            rank = (4, 0)
+        elif variant.scope == "glob" and path_matches(path, rel):
+            rank = (3, len(path))
+        elif variant.scope == "directory" and rel.startswith(path.rstrip("/") + "/"):
+            rank = (2, 0)
         elif variant.scope == "global":
-            rank = 1
+            rank = (1, 0)
         else:
             continue
         if best is None or rank > best[0]:
@@ -210,6 +224,9 @@ class Workspace:
             # Only the conventions of this file's language, role and package apply to it.
             if scope != scope_of(rel, language.name, row.category, package):
                 continue
+            severity = _resolve_severity(row, rel, self.config, variants)
+            if severity == "off":
+                continue
             approved.append(
                 ApprovedPattern(
                     id=row.id,
@@ -219,7 +236,7 @@ class Workspace:
                     value=row.value,
                     name=row.name,
                     category=row.category,
-                    severity=_resolve_severity(row, rel, self.config, variants),
+                    severity=severity,
                 )
             )
         return approved
@@ -424,6 +441,58 @@ class Workspace:
         if lock is not None:
             write_lock(self.root, lock.with_entries(entries))
         return changed
+
+    def overrides(self) -> list[pattern_repo.OverrideRow]:
+        return self.db.read("overrides", pattern_repo.overrides)
+
+    def set_override(
+        self,
+        patterns: list[PatternRow],
+        glob: str,
+        severity: str,
+        *,
+        expires: dt.date | None = None,
+        by: str | None = None,
+    ) -> None:
+        """Check `patterns` with `severity` ("off": not at all) in the files `glob` matches,
+        until `expires`; recorded in drift.lock too when the workspace has one."""
+        today = dt.datetime.now(dt.UTC).date()
+        decider = self.decider(by)
+        changes = {
+            (p.detector_id, p.pattern_id, glob): LockOverride(
+                p.detector_id, p.pattern_id, glob, severity, expires, decider, today
+            )
+            for p in patterns
+        }
+        self._change_overrides(changes)
+
+    def remove_override(self, name: str, glob: str) -> int:
+        """Remove the overrides for `glob` of the pattern id or rule code `name`; how many."""
+        changes: dict[tuple[str, str, str], LockOverride | None] = {
+            override_of(row).key: None
+            for row in self.overrides()
+            if name in (row.pattern_id, row.detector_id) and row.glob == glob
+        }
+        self._change_overrides(changes)
+        return len(changes)
+
+    def _change_overrides(self, changes: dict[tuple[str, str, str], LockOverride | None]) -> None:
+        """Set (or, for None, remove) overrides by (rule, pattern, glob), in the database and
+        in drift.lock when there is one (read first: a malformed lock changes nothing)."""
+        lock = read_lock(self.root)
+
+        def write(conn) -> None:
+            for (rule, pattern, glob), override in changes.items():
+                if override is None:
+                    pattern_repo.delete_override(conn, pattern_key(rule, pattern), glob)
+                else:
+                    pattern_repo.put_override(conn, override_row(override))
+
+        self.db.write(write, tables=("pattern_variants",))
+        if lock is not None:
+            for key, override in changes.items():
+                lock = lock.with_overrides(key, override)
+            write_lock(self.root, lock)
 
     # ---- drift.lock --------------------------------------------------------------------
 

@@ -11,6 +11,15 @@ monorepo) exactly as Drift stores them, so a key names one convention on every m
     by = "Ann Lee"
     at = 2026-12-03
 
+    [overrides."naming/function"."snake_case/declaration@python"."legacy/"]
+    severity = "off"
+    expires = 2027-06-30
+    by = "Ann Lee"
+    at = 2026-12-03
+
+The second kind of table is a scoped override (`drift override`): the convention's severity,
+or "off", in the files a gitignore-style glob matches, optionally until a date.
+
 The file is deterministic so that git can diff and merge it: tables sorted by rule and
 pattern, a date and not a time (re-writing an unchanged decision changes nothing), and each
 table on lines of its own, so two branches deciding different rules touch different hunks.
@@ -24,18 +33,21 @@ import os
 import re
 import tempfile
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
+from drift_lsp.config import ignore_pattern_problem
+
 LOCK_FILE = "drift.lock"
 SCHEMA_VERSION = 1
 STATUSES = ("approved", "ignored")
+OVERRIDE_SEVERITIES = ("error", "warning", "info", "hint", "off")
 # Who decides when nobody did: conventions approved by learning and pinned by `drift lock`.
 AUTO = "drift"
-_ENTRY_KEYS = {"status", "by", "at"}
 
 
 class LockError(ValueError):
@@ -60,20 +72,45 @@ class LockEntry:
     def key(self) -> tuple[str, str]:
         return self.rule, self.pattern
 
-    @property
-    def value(self) -> str:
-        return self.pattern.rpartition("/")[0]
-
     def describe(self) -> str:
         return f"{self.rule} {self.pattern}"
 
 
 @dataclass(frozen=True)
+class LockOverride:
+    """A severity, or "off", for one convention under a gitignore-style glob of paths."""
+
+    rule: str
+    pattern: str
+    glob: str
+    severity: str
+    expires: dt.date | None
+    by: str
+    at: dt.date
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.rule, self.pattern, self.glob
+
+    def describe(self) -> str:
+        until = f" until {self.expires.isoformat()}" if self.expires else ""
+        return f"{self.rule} {self.pattern} in {self.glob}: {self.severity}{until}"
+
+
+@dataclass(frozen=True)
 class Lock:
     entries: dict[tuple[str, str], LockEntry]
+    overrides: dict[tuple[str, str, str], LockOverride] = field(default_factory=dict)
 
     def with_entries(self, entries: list[LockEntry]) -> Lock:
-        return Lock({**self.entries, **{entry.key: entry for entry in entries}})
+        return replace(self, entries={**self.entries, **{e.key: e for e in entries}})
+
+    def with_overrides(self, key: tuple[str, str, str], override: LockOverride | None) -> Lock:
+        """The lock with the override at `key` set, or removed when `override` is None."""
+        overrides = {k: v for k, v in self.overrides.items() if k != key}
+        if override is not None:
+            overrides[key] = override
+        return replace(self, overrides=overrides)
 
 
 def lock_path(root: Path) -> Path:
@@ -104,48 +141,96 @@ def parse(text: str) -> Lock:
             line=_key_line(lines, 0, "version"),
             key="version",
         )
-    unknown = set(data) - {"version", "conventions"}
+    unknown = set(data) - {"version", "conventions", "overrides"}
     if unknown:
         key = sorted(unknown)[0]
         raise LockError("unknown key", line=_key_line(lines, 0, key), key=key)
-    rules = data.get("conventions", {})
-    if not isinstance(rules, dict):
-        raise LockError("expected tables of rules", key="conventions")
     entries = {}
-    for rule, patterns in rules.items():
-        if not isinstance(patterns, dict):
-            raise LockError("expected a table per pattern", key=f"conventions.{rule}")
-        for pattern, fields in patterns.items():
-            entry = _entry(rule, pattern, fields, lines)
-            entries[entry.key] = entry
-    return Lock(entries)
-
-
-def _entry(rule: str, pattern: str, fields: Any, lines: list[str]) -> LockEntry:
-    where = f'conventions."{rule}"."{pattern}"'
-    header = _header_line(lines, rule, pattern)
-    if "/" not in rule or "/" not in pattern or "@" not in pattern.rpartition("/")[2]:
-        raise LockError(
-            "expected a rule code and a value/context@scope pattern", line=header, key=where
+    for names, table in _tables(data, "conventions", 2, lines):
+        table.fields({"status", "by", "at"})
+        entry = LockEntry(
+            *names, table.choice("status", STATUSES), table.name("by"), table.date("at")
         )
-    if not isinstance(fields, dict):
-        raise LockError("expected a table", line=header, key=where)
+        entries[entry.key] = entry
+    overrides = {}
+    for names, table in _tables(data, "overrides", 3, lines):
+        fields = table.fields({"severity", "by", "at"}, optional=("expires",))
+        problem = ignore_pattern_problem(names[2])
+        if problem:
+            raise table.fail("", f"the path pattern is {problem}")
+        override = LockOverride(
+            *names,
+            table.choice("severity", OVERRIDE_SEVERITIES),
+            table.date("expires") if "expires" in fields else None,
+            table.name("by"),
+            table.date("at"),
+        )
+        overrides[override.key] = override
+    return Lock(entries, overrides)
 
-    def fail(key: str, message: str) -> LockError:
-        return LockError(message, line=_key_line(lines, header, key), key=f"{where}.{key}")
 
-    for key in sorted(set(fields) - _ENTRY_KEYS):
-        raise fail(key, f"unknown key (expected {', '.join(sorted(_ENTRY_KEYS))})")
-    for key in sorted(_ENTRY_KEYS - set(fields)):
-        raise LockError(f"missing key {key!r}", line=header, key=where)
-    if fields["status"] not in STATUSES:
-        raise fail("status", f"expected one of {', '.join(STATUSES)}, found {fields['status']!r}")
-    if not isinstance(fields["by"], str) or not fields["by"]:
-        raise fail("by", "expected the name of who decided")
-    at = fields["at"]
-    if not isinstance(at, dt.date) or isinstance(at, dt.datetime):
-        raise fail("at", f"expected a date like 2026-12-03, found {at!r}")
-    return LockEntry(rule, pattern, fields["status"], fields["by"], at)
+@dataclass(frozen=True)
+class _Table:
+    """One table of the lock being read, able to say where its faults are."""
+
+    where: str
+    data: dict[str, Any]
+    lines: list[str]
+    header: int
+
+    def fail(self, key: str, message: str) -> LockError:
+        line = _key_line(self.lines, self.header, key) if key else self.header
+        return LockError(message, line=line, key=f"{self.where}.{key}" if key else self.where)
+
+    def fields(self, required: set[str], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+        for key in sorted(set(self.data) - required - set(optional)):
+            raise self.fail(key, f"unknown key (expected {', '.join(sorted(required))})")
+        for key in sorted(required - set(self.data)):
+            raise self.fail("", f"missing key {key!r}")
+        return self.data
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str:
+        if self.data[key] not in allowed:
+            found = self.data[key]
+            raise self.fail(key, f"expected one of {', '.join(allowed)}, found {found!r}")
+        return self.data[key]
+
+    def name(self, key: str) -> str:
+        if not isinstance(self.data[key], str) or not self.data[key]:
+            raise self.fail(key, "expected the name of who decided")
+        return self.data[key]
+
+    def date(self, key: str) -> dt.date:
+        value = self.data[key]
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            raise self.fail(key, f"expected a date like 2026-12-03, found {value!r}")
+        return value
+
+
+def _tables(
+    data: dict[str, Any], section: str, depth: int, lines: list[str]
+) -> Iterator[tuple[tuple[str, ...], _Table]]:
+    """The leaf tables of a section, `depth` names down: (rule, pattern[, glob])."""
+    level: list[tuple[tuple[str, ...], Any]] = [((), data.get(section, {}))]
+    for _ in range(depth):
+        deeper = []
+        for names, table in level:
+            if not isinstance(table, dict):
+                where = ".".join([section, *(f'"{n}"' for n in names)])
+                raise LockError("expected a table", line=_header_line(lines, *names), key=where)
+            deeper.extend(((*names, key), value) for key, value in table.items())
+        level = deeper
+    for names, table in level:
+        where = ".".join([section, *(f'"{n}"' for n in names)])
+        header = _header_line(lines, *names)
+        rule, pattern = names[0], names[1]
+        if "/" not in rule or "/" not in pattern or "@" not in pattern.rpartition("/")[2]:
+            raise LockError(
+                "expected a rule code and a value/context@scope pattern", line=header, key=where
+            )
+        if not isinstance(table, dict):
+            raise LockError("expected a table", line=header, key=where)
+        yield names, _Table(where, table, lines, header)
 
 
 def dumps(lock: Lock) -> str:
@@ -153,7 +238,19 @@ def dumps(lock: Lock) -> str:
     for entry in sorted(lock.entries.values(), key=lambda e: e.key):
         table = {"status": entry.status, "by": entry.by, "at": entry.at}
         conventions.setdefault(entry.rule, {})[entry.pattern] = table
-    return tomli_w.dumps({"version": SCHEMA_VERSION, "conventions": conventions})
+    overrides: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+    for override in sorted(lock.overrides.values(), key=lambda o: o.key):
+        table: dict[str, Any] = {"severity": override.severity}
+        if override.expires is not None:
+            table["expires"] = override.expires
+        table |= {"by": override.by, "at": override.at}
+        overrides.setdefault(override.rule, {}).setdefault(override.pattern, {})[override.glob] = (
+            table
+        )
+    document: dict[str, Any] = {"version": SCHEMA_VERSION, "conventions": conventions}
+    if overrides:
+        document["overrides"] = overrides
+    return tomli_w.dumps(document)
 
 
 def write_lock(root: Path, lock: Lock) -> bool:
@@ -189,9 +286,9 @@ def _line_of_error(message: str, text: str) -> int:
     return max(len(text.splitlines()), 1) if "end of document" in message else 0
 
 
-def _header_line(lines: list[str], rule: str, pattern: str) -> int:
+def _header_line(lines: list[str], *names: str) -> int:
     for number, line in enumerate(lines, start=1):
-        if line.lstrip().startswith("[") and rule in line and pattern in line:
+        if line.lstrip().startswith("[") and all(name in line for name in names):
             return number
     return 0
 

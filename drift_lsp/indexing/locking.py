@@ -19,9 +19,11 @@ import apsw
 
 from drift_lsp.analysis.detectors.registry import DETECTORS
 from drift_lsp.analysis.model import pattern_key
-from drift_lsp.indexing.lock import AUTO, Lock, LockEntry
+from drift_lsp.config import path_matches
+from drift_lsp.indexing.lock import AUTO, Lock, LockEntry, LockOverride
+from storage.repositories import files as file_repo
 from storage.repositories import patterns as pattern_repo
-from storage.repositories.patterns import DecisionRow
+from storage.repositories.patterns import DecisionRow, OverrideRow
 from storage.repositories.scans import Slot
 
 
@@ -41,10 +43,41 @@ def _slot(row: DecisionRow) -> Slot:
     return row.detector_id, row.pattern_key.rpartition("/")[2]
 
 
+def override_of(row: OverrideRow) -> LockOverride:
+    expires = dt.date.fromisoformat(row.expires_at) if row.expires_at else None
+    at = dt.date.fromisoformat(row.created_at[:10])
+    return LockOverride(
+        row.detector_id, row.pattern_key, row.glob, row.severity, expires, row.created_by, at
+    )
+
+
+def override_row(override: LockOverride) -> OverrideRow:
+    return OverrideRow(
+        pattern_key(override.rule, override.pattern),
+        override.rule,
+        override.pattern,
+        override.glob,
+        override.severity,
+        override.expires.isoformat() if override.expires else None,
+        override.by,
+        override.at.isoformat(),
+    )
+
+
+def _apply_overrides(conn: apsw.Connection, lock: Lock) -> None:
+    current = {override_of(row).key: override_of(row) for row in pattern_repo.overrides(conn)}
+    for key, override in lock.overrides.items():
+        if current.get(key) != override:
+            pattern_repo.put_override(conn, override_row(override))
+    for key in current.keys() - lock.overrides.keys():
+        pattern_repo.delete_override(conn, pattern_key(key[0], key[1]), key[2])
+
+
 def apply_lock(conn: apsw.Connection, lock: Lock) -> set[Slot]:
-    """Make the database's decisions exactly the lock's (a decision the lock no longer holds
-    was taken back by whoever edited it); returns the slots whose decisions changed, which
-    must be learnt again."""
+    """Make the database's decisions and overrides exactly the lock's (one the lock no longer
+    holds was taken back by whoever edited it); returns the slots whose decisions changed,
+    which must be learnt again."""
+    _apply_overrides(conn, lock)
     current = {row.pattern_id: row for row in pattern_repo.decision_rows(conn)}
     wanted = {row.pattern_id: row for row in map(_row_of, lock.entries.values())}
     changed: set[Slot] = set()
@@ -86,7 +119,8 @@ def pin(conn: apsw.Connection, *, prune: bool, today: dt.date) -> Lock:
         )
         pattern_repo.put_decision(conn, row)
         entries.append(entry_of(row))
-    return Lock({entry.key: entry for entry in entries})
+    overrides = [override_of(row) for row in pattern_repo.overrides(conn)]
+    return Lock({e.key: e for e in entries}, {o.key: o for o in overrides})
 
 
 def decided_entries(conn: apsw.Connection, pattern_ids: set[str]) -> list[LockEntry]:
@@ -105,6 +139,10 @@ def without_evidence(conn: apsw.Connection, lock: Lock) -> list[LockEntry]:
 def disagreements(conn: apsw.Connection, lock: Lock) -> list[str]:
     """Where the lock and what the code shows (as last scanned) disagree, one line each."""
     found = []
+    paths = list(file_repo.stats(conn))
+    for override in sorted(lock.overrides.values(), key=lambda o: o.key):
+        if not any(path_matches(override.glob, path) for path in paths):
+            found.append(f"override {override.describe()}: no file matches {override.glob}")
     for entry in without_evidence(conn, lock):
         known = entry.rule in DETECTORS
         why = "the code no longer shows it" if known else "Drift has no such rule"

@@ -1,5 +1,5 @@
-"""drift.lock end to end, in real git repositories: decisions travel through git to a
-teammate's clone, branches deciding different rules merge cleanly, and `drift lock
+"""drift.lock end to end, in real git repositories: decisions and overrides travel through
+git to a teammate's clone, branches deciding different rules merge cleanly, and `drift lock
 validate` answers CI with 0, 1 or 2."""
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ def test_a_teammate_pulls_the_lock_and_sees_the_same_conventions(origin: Path) -
     drift(ann, "lock")
     drift(ann, "ignore", FUNCTION[0])  # who: git's user.name
     drift(ann, "approve", BREADTH[0], "--by", "Ann Lee")
+    drift(ann, "override", "naming/variable", "--path", "pkg/deviant.py", "--severity", "error")
     entries = locked(ann)
     assert entries[FUNCTION] | {"at": None} == {"status": "ignored", "by": "Ann", "at": None}
     assert entries[BREADTH]["status"] == "approved" and entries[BREADTH]["by"] == "Ann Lee"
@@ -109,6 +110,8 @@ def test_a_teammate_pulls_the_lock_and_sees_the_same_conventions(origin: Path) -
     git(ann, "push", "-q", "origin", "main")
     expected = check(ann)
     assert expected != before
+    variables = [v for v in expected if v["message"].startswith("Local variable naming")]
+    assert [v["severity"] for v in variables] == ["error"]
 
     git(bob, "pull", "-q", "--ff-only")
     scanned = drift(bob, "scan")
