@@ -16,6 +16,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
 from drift_lsp import __version__
+from drift_lsp.config import ignore_pattern_problem
 from drift_lsp.features import memory
 from drift_lsp.features.convert import example_json
 from drift_lsp.features.scanning import scan_with_progress
@@ -35,6 +36,7 @@ RESTORE = "drift.restore"
 RESCAN = "drift.rescan"
 APPROVE = "drift.approvePattern"
 IGNORE = "drift.ignorePattern"
+IGNORE_IN = "drift.ignorePatternIn"
 STATUS = "drift.status"
 SHOW_EXAMPLES = "drift.showExamples"
 ADD_MEMORY = memory.ADD_MEMORY_COMMAND
@@ -152,6 +154,26 @@ async def set_status(ls: DriftServer, args: Sequence[Any], status: str) -> dict[
         raise JsonRpcInvalidParams(f"malformed {exc}") from exc
     ls.session.diagnostics.refresh_open_documents(ls)
     return {"patternId": pattern_id, "status": status, "changed": changed}
+
+
+async def ignore_in(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
+    """Turn a convention off under a path (a gitignore-style glob, e.g. "legacy/"): an
+    override, written into drift.lock when the workspace has one."""
+    pattern_id = _argument(args, 0, str, "pattern id")
+    glob = _argument(args, 1, str, "path glob")
+    problem = ignore_pattern_problem(glob) or ("empty" if not glob.strip() else None)
+    if problem:
+        raise JsonRpcInvalidParams(f"path {glob!r}: {problem}")
+    workspace = await _workspace(ls, _uri(args, 2))
+    pattern = workspace.pattern(pattern_id)
+    if pattern is None:
+        raise JsonRpcInvalidParams(f"no pattern {pattern_id}")
+    try:
+        await asyncio.to_thread(workspace.set_override, [pattern], glob, "off")
+    except LockError as exc:
+        raise JsonRpcInvalidParams(f"malformed {exc}") from exc
+    ls.session.diagnostics.refresh_open_documents(ls)
+    return {"patternId": pattern_id, "path": glob, "severity": "off"}
 
 
 async def status(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
