@@ -498,7 +498,10 @@ class Workspace:
 
     def write_lock(self, *, prune: bool = False) -> tuple[Path, int, bool]:
         """Pin the database's decisions into drift.lock: (its path, how many conventions it
-        decides, whether its content changed)."""
+        decides, whether its content changed). A scan comes first, and it applies the lock
+        on disk: a lock just pulled is never overwritten with the older decisions of this
+        database."""
+        self.scan()
         today = dt.datetime.now(dt.UTC).date()
         lock = self.db.write(
             lambda c: pin(c, prune=prune, today=today), tables=("learned_patterns",)

@@ -31,8 +31,6 @@ def _lock(args: argparse.Namespace) -> int:
         if args.action == "validate":
             found = workspace.validate_lock()
         else:
-            if not workspace.has_been_scanned():
-                workspace.scan()
             path, count, changed = workspace.write_lock(prune=args.prune)
     if args.action != "validate":
         print(f"{'wrote' if changed else 'unchanged:'} {path.name} ({count} conventions)")

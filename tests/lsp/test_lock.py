@@ -13,7 +13,7 @@ from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from drift_lsp.workspace import Workspace
-from lsp.conftest import diagnostics, open_file, scanned_repo
+from lsp.conftest import diagnostics, open_file, scanned_repo, wait_until
 from lsp.test_diagnostics import naming
 
 FUNCTION = ("naming/function", "snake_case/declaration@python")
@@ -78,3 +78,31 @@ async def test_ignore_this_convention_in_the_folder(client: LanguageClient, repo
     overrides = tomllib.loads((repo / "drift.lock").read_text())["overrides"]
     assert overrides[rule][pattern]["pkg/"]["severity"] == "off"
     assert locked_status(repo) == "approved"  # still the convention elsewhere
+
+
+async def test_a_pulled_lock_takes_effect_in_the_open_editor(
+    client: LanguageClient, repo: Path
+) -> None:
+    uri = open_file(client, repo / "pkg/deviant.py")
+    await diagnostics(client, uri, lambda d: bool(naming(d)))
+    lock = repo / "drift.lock"
+    pulled = lock.read_text()
+    rule, pattern = FUNCTION
+    header = f'[conventions."{rule}"."{pattern}"]\nstatus = "approved"\nby = "drift"'
+    assert header in pulled
+
+    def changed() -> None:
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=lock.as_uri(), type=types.FileChangeType.Changed)]
+            )
+        )
+
+    lock.write_text(pulled.replace(header, header.replace("approved", "ignored")))  # git pull
+    changed()
+    await diagnostics(client, uri, lambda d: d and not naming(d))
+
+    lock.write_text("version = 2\n")
+    changed()
+    await wait_until(lambda: any("drift.lock:1: version" in m.message for m in client.messages))
+    assert not naming(await diagnostics(client, uri))

@@ -114,12 +114,12 @@ def test_a_teammate_pulls_the_lock_and_sees_the_same_conventions(origin: Path) -
     assert [v["severity"] for v in variables] == ["error"]
 
     git(bob, "pull", "-q", "--ff-only")
+    # Writing the lock first takes in the pulled one: Bob's older decisions don't win.
+    assert drift(bob, "lock").stdout.startswith("unchanged: drift.lock")
+    assert git(bob, "status", "--porcelain") == ""
     scanned = drift(bob, "scan")
     assert "no longer shown" not in scanned.stdout
     assert check(bob) == expected
-    # Bob's database now holds the team's decisions: writing the lock changes nothing.
-    drift(bob, "lock")
-    assert git(bob, "status", "--porcelain") == ""
 
 
 def test_branches_deciding_different_rules_merge_without_conflict(origin: Path) -> None:
