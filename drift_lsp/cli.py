@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"drift: invalid drift.config.json: {exc}", file=sys.stderr)
         return 2
     except LockError as exc:
-        print(f"drift: malformed {exc}", file=sys.stderr)
+        print(f"drift: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("drift: interrupted", file=sys.stderr)

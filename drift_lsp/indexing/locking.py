@@ -6,7 +6,8 @@ the lock names it even when the code no longer shows the convention: `drift lock
 says so), and every convention learning approved on its own when the lock was written,
 pinned as decided by `AUTO`. Pinning is what makes a teammate's first scan enforce exactly
 the team's rules, whatever their own history tips learning towards; `drift lock` re-pins
-(drops an automatic decision whose convention is gone, adds newly approved ones).
+(drops an automatic decision whose convention is gone, adds newly approved ones), and a
+scan without a lock unpins them all.
 
 All of this runs on the writer connection, inside its transaction.
 """
@@ -95,6 +96,17 @@ def apply_lock(conn: apsw.Connection, lock: Lock) -> set[Slot]:
         if pattern_id not in wanted:
             pattern_repo.delete_decision(conn, pattern_id)
             changed.add(_slot(old))
+    return changed
+
+
+def unpin(conn: apsw.Connection) -> set[Slot]:
+    """Without a lock, drop the automatic approvals an earlier one pinned (they are the
+    lock's, not a person's): learning decides them again. The slots to re-learn."""
+    changed = set()
+    for row in pattern_repo.decision_rows(conn):
+        if row.decided_by == AUTO:
+            pattern_repo.delete_decision(conn, row.pattern_id)
+            changed.add(_slot(row))
     return changed
 
 

@@ -30,7 +30,7 @@ from drift_lsp.indexing.apply import Touched, apply_results, remove_files
 from drift_lsp.indexing.examples import refresh_examples
 from drift_lsp.indexing.learning import Learned, relearn
 from drift_lsp.indexing.lock import Lock, read_lock
-from drift_lsp.indexing.locking import apply_lock, without_evidence
+from drift_lsp.indexing.locking import apply_lock, unpin, without_evidence
 from storage.database import DatabaseManager
 from storage.repositories import files as file_repo
 from storage.repositories import patterns as pattern_repo
@@ -201,8 +201,7 @@ class Scan:
         )
         touched.update(remove_files(conn, deleted))
         file_repo.set_learning_packages(conn, self.packages.learning)
-        if self.lock is not None:
-            touched.slots |= apply_lock(conn, self.lock)
+        touched.slots |= unpin(conn) if self.lock is None else apply_lock(conn, self.lock)
         learned = Learned()
         if touched or everything:
             learned = relearn(conn, touched, self.config.learning, everything=everything)

@@ -211,4 +211,19 @@ def test_a_malformed_lock_exits_2_naming_line_and_key(origin: Path, edit, messag
     lock.write_text(edit(lock.read_text()))
     for command in (("lock", "validate"), ("scan",), ("approve", PARAMETER[0])):
         done = drift(ann, *command, expect=2)
-        assert done.stderr.startswith(f"drift: malformed {message}"), done.stderr
+        assert done.stderr.startswith(f"drift: {message}"), done.stderr
+    lock.unlink()
+    done = drift(ann, "lock", "validate", expect=2)
+    assert done.stderr == "drift: drift.lock: no such file; write one with `drift lock`\n"
+
+
+def test_without_a_lock_learning_decides_its_own_approvals_again(origin: Path) -> None:
+    ann = clone(origin, origin.parent / "ann", "Ann")
+    drift(ann, "scan")
+    drift(ann, "ignore", FUNCTION[0])
+    drift(ann, "lock")
+    assert "approved by drift on" in drift(ann, "show", PARAMETER[0]).stdout
+    (ann / "drift.lock").unlink()
+    drift(ann, "scan")
+    assert "approved automatically" in drift(ann, "show", PARAMETER[0]).stdout
+    assert "ignored by Ann on" in drift(ann, "show", FUNCTION[0]).stdout  # a person's stays
