@@ -217,7 +217,9 @@ def _tables(
         for names, table in level:
             if not isinstance(table, dict):
                 where = ".".join([section, *(f'"{n}"' for n in names)])
-                raise LockError("expected a table", line=_header_line(lines, *names), key=where)
+                # A value where a table belongs: `conventions = 3`, or `x = 1` in one.
+                line = _assignment_line(lines, names[-1] if names else section)
+                raise LockError("expected a table", line=line, key=where)
             deeper.extend(((*names, key), value) for key, value in table.items())
         level = deeper
     for names, table in level:
@@ -229,7 +231,8 @@ def _tables(
                 "expected a rule code and a value/context@scope pattern", line=header, key=where
             )
         if not isinstance(table, dict):
-            raise LockError("expected a table", line=header, key=where)
+            line = header or _assignment_line(lines, names[-1])
+            raise LockError("expected a table", line=line, key=where)
         yield names, _Table(where, table, lines, header)
 
 
@@ -291,6 +294,11 @@ def _header_line(lines: list[str], *names: str) -> int:
         if line.lstrip().startswith("[") and all(name in line for name in names):
             return number
     return 0
+
+
+def _assignment_line(lines: list[str], key: str) -> int:
+    pattern = re.compile(rf'\s*"?{re.escape(key)}"?\s*=')
+    return next((n for n, line in enumerate(lines, start=1) if pattern.match(line)), 0)
 
 
 def _key_line(lines: list[str], after: int, key: str) -> int:
