@@ -8,6 +8,7 @@ from pathlib import Path
 
 from drift_lsp.analysis.baseline import Compared, compare, fingerprints
 from drift_lsp.analysis.git import git
+from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.model import Violation
 from drift_lsp.workspace import Workspace
 
@@ -24,8 +25,19 @@ class Baseline:
     root: Path
     ref: str  # as the user named it
     commit: str
-    # Workspace-relative path now -> path at the baseline, for the files that changed.
+    # Workspace-relative path now -> path at the baseline, for the files that changed
+    # (None: added since).
     changed: dict[str, str | None]
+    deleted: list[str]  # paths at the baseline of the files deleted since
+
+    def text_at(self, old: str) -> str | None:
+        """The text at the baseline of the file then at `old`, if it was text."""
+        # "./" makes the path relative to the workspace, which may be below the repository.
+        data = git(self.root, "show", f"{self.commit}:./{old}")
+        try:
+            return None if data is None else data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
 
     def text(self, rel: str, now: str) -> str | None:
         """The file's text at the baseline (`now` is its text now): None when it did not
@@ -33,14 +45,7 @@ class Baseline:
         if rel not in self.changed:
             return now
         old = self.changed[rel]
-        if old is None:
-            return None
-        # "./" makes the path relative to the workspace, which may be below the repository.
-        data = git(self.root, "show", f"{self.commit}:./{old}")
-        try:
-            return None if data is None else data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+        return None if old is None else self.text_at(old)
 
 
 def resolve(root: Path, ref: str) -> Baseline:
@@ -54,7 +59,8 @@ def resolve(root: Path, ref: str) -> Baseline:
         if found is None:
             raise BaselineError(f"{ref!r} is not a commit in {root}")
         commit = found.decode().strip()
-    return Baseline(root, ref, commit, _changed_since(root, commit))
+    changed, deleted = _changed_since(root, commit)
+    return Baseline(root, ref, commit, changed, deleted)
 
 
 def _merge_base(root: Path) -> tuple[str, str]:
@@ -65,12 +71,13 @@ def _merge_base(root: Path) -> tuple[str, str]:
     raise BaselineError("no default branch to compare with; name the commit: --baseline REF")
 
 
-def _changed_since(root: Path, commit: str) -> dict[str, str | None]:
+def _changed_since(root: Path, commit: str) -> tuple[dict[str, str | None], list[str]]:
     """Files that differ between `commit` and the working tree, tracked or not: their path
-    now -> their path then (None for a file added since)."""
+    now -> their path then (None for a file added since); and the files deleted since."""
     listed = git(root, "diff", "--name-status", "-z", "-M", "--relative", commit)
     fields = (listed or b"").decode("utf-8", "surrogateescape").split("\0")
     changed: dict[str, str | None] = {}
+    deleted = []
     index = 0
     while index < len(fields) - 1:
         status = fields[index]
@@ -78,14 +85,16 @@ def _changed_since(root: Path, commit: str) -> dict[str, str | None]:
             changed[fields[index + 2]] = fields[index + 1]
             index += 3
             continue
-        if not status.startswith("D"):
+        if status.startswith("D"):
+            deleted.append(fields[index + 1])
+        else:
             changed[fields[index + 1]] = None if status.startswith("A") else fields[index + 1]
         index += 2
     untracked = git(root, "ls-files", "--others", "--exclude-standard", "-z")
     for rel in (untracked or b"").decode("utf-8", "surrogateescape").split("\0"):
         if rel:
             changed[rel] = None
-    return changed
+    return changed, deleted
 
 
 def compare_file(
@@ -97,3 +106,14 @@ def compare_file(
     old = baseline.text(rel, text)
     before = workspace.check_text(path, old) if old is not None else []
     return compare(fingerprints(found, text, rel), fingerprints(before, old or "", rel))
+
+
+def deleted_violations(workspace: Workspace, baseline: Baseline) -> Compared:
+    """The violations of the files deleted since the baseline: all of them gone ("absent")."""
+    gone = Compared()
+    for rel in baseline.deleted:
+        old = baseline.text_at(rel) if language_for_path(rel) else None
+        if old is not None:
+            found = workspace.check_text(workspace.root / rel, old)
+            gone.absent += fingerprints(found, old, rel)
+    return gone

@@ -20,7 +20,12 @@ from drift_lsp.analysis.sarif import to_sarif
 from drift_lsp.analysis.scanner import Walker
 from drift_lsp.analysis.scope import describe, unscoped
 from drift_lsp.commands import report
-from drift_lsp.commands.baseline import Baseline, BaselineError, compare_file
+from drift_lsp.commands.baseline import (
+    Baseline,
+    BaselineError,
+    compare_file,
+    deleted_violations,
+)
 from drift_lsp.commands.baseline import resolve as resolve_baseline
 from drift_lsp.config import ConfigError
 from drift_lsp.workspace import Workspace
@@ -263,6 +268,8 @@ def _check(args: argparse.Namespace) -> int:
                 fixed.append(result)
                 found = result.remaining
             violations.extend(found)
+        if baseline is not None and not args.paths:
+            compared.add(deleted_violations(workspace, baseline))
     violations.sort(key=report.sort_key)
     if args.diff:
         # Like `ruff check --diff`: the would-be changes only, and exit 1 when there are some.

@@ -1,6 +1,7 @@
 """`drift check --baseline REF`: in a repository with 100 old violations, a change that adds
 one reports exactly that one — across a rename and a line shift — and SARIF marks every
-result new, unchanged or absent with a fingerprint of the code."""
+result new, unchanged or absent (fixed, or in a file deleted since) with a fingerprint of the
+code."""
 
 from __future__ import annotations
 
@@ -81,13 +82,14 @@ def test_only_the_new_violation_is_reported_across_a_rename_and_a_shift(repo: Pa
     shifted.write_text("# moved down\n" * 5 + shifted.read_text() + NEW_FUNCTION)
     fixed = repo / "legacy/old_9.py"
     fixed.write_text(fixed.read_text().replace("otherThing9", "other_thing_9"))
-    commit_all(repo, "rename, shift, one new camelCase function, one fixed")
+    (repo / "legacy/old_11.py").unlink()
+    commit_all(repo, "rename, shift, one new camelCase function, one fixed, a file deleted")
 
     assert names(check(repo, "--baseline", "HEAD~1")) == ["'brandNew'"]
     text = drift(repo, "check", "--baseline", "HEAD~1", expect=0).stdout.splitlines()
     assert text[0].startswith("legacy/old_3.py:36:5: warning: Function naming")
     assert text[-1].startswith("new since HEAD~1 (")
-    assert text[-1].endswith("; 5 unchanged, 1 fixed since")
+    assert text[-1].endswith("; 5 unchanged, 3 fixed since")
     # Nothing changed since HEAD: nothing is new.
     assert check(repo, "--baseline", "HEAD", expect=0) == []
 
@@ -98,6 +100,7 @@ def test_only_the_new_violation_is_reported_across_a_rename_and_a_shift(repo: Pa
         for r in results
     )
     assert states == [
+        *[("absent", "legacy/old_11.py")] * 2,
         ("absent", "legacy/old_9.py"),
         ("new", "legacy/old_3.py"),
         *[("unchanged", "legacy/old_3.py")] * 2,
