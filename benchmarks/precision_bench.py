@@ -225,7 +225,7 @@ def _applies_to_source(pattern: dict[str, Any], language: str) -> bool:
     """Whether a pattern applies to source code of `language`: where conventions are
     scoped, its scope is `python`, `python:test`, `typescript`…; where they are not, it
     has none and applies to every language."""
-    scope = pattern.get("scope") or pattern["pattern_id"].partition("@")[2]
+    scope = pattern.get("scope") or pattern["convention_key"].partition("@")[2]
     return not scope or scope == language
 
 

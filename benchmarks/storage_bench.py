@@ -40,7 +40,7 @@ def pattern_id(n: int) -> str:
 
 def seed_patterns(conn: apsw.Connection) -> None:
     conn.executemany(
-        "INSERT INTO patterns (id, category, name, detector_id, pattern_id) "
+        "INSERT INTO patterns (id, category, name, detector_id, convention_key) "
         "VALUES (?, 'naming', ?, 'naming/function', ?)",
         [(pattern_id(n), f"p{n}", f"v{n}/declaration") for n in range(PATTERNS)],
     )

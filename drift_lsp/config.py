@@ -4,23 +4,34 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import re
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any
 
 import pathspec
 
+from drift_lsp.json_model import (
+    Invalid,
+    boolean,
+    collection,
+    dump,
+    int_between,
+    number_between,
+    one_of,
+    parse,
+    section,
+    setting,
+)
 from storage.retention import RetentionPolicy
+
+log = logging.getLogger(__name__)
 
 CONFIG_FILE = "drift.config.json"
 SEVERITIES = ("error", "warning", "info", "hint")
-_ENV = {
-    "DRIFT_AI_PROVIDER": ("ai", "provider"),
-    "DRIFT_AI_MODEL": ("ai", "model"),
-    "DRIFT_CI_FAIL_ON": ("ci", "failOn"),
-}
+_ENV = {"DRIFT_CI_FAIL_ON": ("ci", "failOn")}
 
 
 class ConfigError(ValueError):
@@ -58,159 +69,107 @@ def ignore_pattern_problem(pattern: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class AiConfig:
-    provider: str = "none"
-    model: str = ""
+def _severities(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise Invalid("expected an object mapping names to a severity")
+    level = one_of(*SEVERITIES)
+    for name, value in raw.items():
+        try:
+            level(value)
+        except Invalid as exc:
+            raise Invalid(exc.message, at=f".{name}") from None
+    return dict(raw)
+
+
+def _ignore_patterns(raw: Any) -> list[str]:
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise Invalid("expected a list of strings")
+    for index, pattern in enumerate(raw):
+        if (problem := ignore_pattern_problem(pattern)) is not None:
+            raise Invalid(f"{problem}; fix or remove it", at=f"[{index}]")
+    return list(raw)
+
+
+def _retention(raw: Any) -> dict[str, dict[str, float]]:
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise Invalid("expected an object of tables, each an object of limits")
+    try:
+        RetentionPolicy.from_mapping(raw)
+    except ValueError as exc:
+        # Its messages name the table and limit already ("retention.scan_history: …").
+        where, _, message = str(exc).partition(": ")
+        raise Invalid(message, at=where.removeprefix("retention")) from exc
+    return {table: dict(limits) for table, limits in raw.items()}
+
+
+def _workers(value: Any) -> int:
+    # More processes than cores only adds start-up and memory; 0 already means "all".
+    return min(int_between(0, 1024)(value), os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
 class CiConfig:
-    failOn: str = "error"
-    reportFormat: str = "text"
+    fail_on: str = setting("error", "failOn", one_of(*SEVERITIES))
+    report_format: str = setting("text", "reportFormat", one_of("text", "json", "sarif"))
 
 
 @dataclass(frozen=True)
 class LearningConfig:
     """When a learned convention becomes a rule without a person approving it."""
 
-    autoApprove: bool = True
-    autoApproveThreshold: float = 0.85
+    auto_approve: bool = setting(True, "autoApprove", boolean)
+    auto_approve_threshold: float = setting(0.85, "autoApproveThreshold", number_between(0.0, 1.0))
     # Evidence auto-approval needs: so many occurrences of the convention, in so many files
     # (a handful of lines, say five prints, is no convention).
-    minOccurrences: int = 10
-    minFiles: int = 3
+    min_occurrences: int = setting(10, "minOccurrences", int_between(1, 1_000_000))
+    min_files: int = setting(3, "minFiles", int_between(1, 1_000_000))
     # Share of the files doing the thing that never deviate: `any` in a third of the files
     # is no "specific types" convention, however many annotations are specific.
-    minFileShare: float = 0.75
+    min_file_share: float = setting(0.75, "minFileShare", number_between(0.0, 1.0))
 
 
 @dataclass(frozen=True)
 class PerformanceConfig:
-    maxWorkers: int = 0
-    cacheEnabled: bool = True
-    incrementalAnalysis: bool = True
-    maxFileSize: int = 1_000_000
+    max_workers: int = setting(0, "maxWorkers", _workers)
+    incremental_analysis: bool = setting(True, "incrementalAnalysis", boolean)
+    max_file_size: int = setting(1_000_000, "maxFileSize", int_between(1, 1 << 34))
+    # Read connections to drift.db (hover, status, checks run on them while the writer
+    # commits); taken when the workspace opens.
+    readers: int = setting(2, "readers", int_between(1, 64))
 
 
 @dataclass(frozen=True)
 class DriftConfig:
-    severity: dict[str, str] = field(default_factory=dict)
-    ignore: list[str] = field(default_factory=list)
-    ai: AiConfig = field(default_factory=AiConfig)
-    ci: CiConfig = field(default_factory=CiConfig)
-    learning: LearningConfig = field(default_factory=LearningConfig)
-    performance: PerformanceConfig = field(default_factory=PerformanceConfig)
+    severity: dict[str, str] = collection(dict, "severity", _severities)
+    ignore: list[str] = collection(list, "ignore", _ignore_patterns)
+    ci: CiConfig = section(CiConfig, "ci")
+    learning: LearningConfig = section(LearningConfig, "learning")
+    performance: PerformanceConfig = section(PerformanceConfig, "performance")
     # Per history table, e.g. {"scan_history": {"max_age_days": 30, "max_rows": 100}}.
-    retention: dict[str, dict[str, float]] = field(default_factory=dict)
+    retention: dict[str, dict[str, float]] = collection(dict, "retention", _retention)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-_CHOICES = {
-    "ci.failOn": SEVERITIES,
-    "ci.reportFormat": ("text", "json", "sarif"),
-}
-_RANGES = {
-    "learning.autoApproveThreshold": (0.0, 1.0),
-    "learning.minOccurrences": (1, 1_000_000),
-    "learning.minFiles": (1, 1_000_000),
-    "learning.minFileShare": (0.0, 1.0),
-    "performance.maxWorkers": (0, 1024),
-    "performance.maxFileSize": (1, 1 << 34),
-}
-
-
-def _type_name(kind: Any) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
-    if kind in names:
-        return names[kind]
-    origin = getattr(kind, "__origin__", None)
-    return {list: "a list of strings", dict: "an object of strings"}.get(origin, "an object")
-
-
-def _check_scalar(key: str, kind: Any, value: Any) -> Any:
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if (kind in (int, float) and isinstance(value, bool)) or not isinstance(value, kind):
-        raise ConfigError(f"{key}: expected {_type_name(kind)}, got {json.dumps(value)}")
-    if key in _CHOICES and value not in _CHOICES[key]:
-        raise ConfigError(f"{key}: expected one of {', '.join(_CHOICES[key])}, got {value!r}")
-    if key in _RANGES and not _RANGES[key][0] <= value <= _RANGES[key][1]:
-        low, high = _RANGES[key]
-        raise ConfigError(f"{key}: expected a value from {low} to {high}, got {value}")
-    return value
-
-
-def _severities(key: str, raw: Any) -> dict[str, str]:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{key}: expected an object mapping names to a severity")
-    for sub, level in raw.items():
-        if level not in SEVERITIES:
-            raise ConfigError(
-                f"{key}.{sub}: expected one of {', '.join(SEVERITIES)}, got {level!r}"
-            )
-    return dict(raw)
-
-
-def _retention(key: str, raw: Any) -> dict[str, dict[str, float]]:
-    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
-        raise ConfigError(f"{key}: expected an object of tables, each an object of limits")
-    try:
-        RetentionPolicy.from_mapping(raw)
-    except ValueError as exc:  # its messages name the table and key already
-        raise ConfigError(str(exc)) from exc
-    return {table: dict(limits) for table, limits in raw.items()}
-
-
-# Validators of the settings that are objects of user-chosen keys.
-_MAPPINGS = {"severity": _severities, "retention": _retention}
-
-
-def _build(model: type, data: Any, prefix: str) -> Any:
-    if not isinstance(data, dict):
-        raise ConfigError(f"{prefix or 'drift.config.json'}: expected an object")
-    if not prefix:
-        # Editors add "$schema" for completion; it is not a setting.
-        data = {k: v for k, v in data.items() if k != "$schema"}
-    hints = get_type_hints(model)
-    known = {f.name for f in fields(model)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{prefix}{unknown[0]}: unknown key (known: {', '.join(sorted(known))})")
-    values = {}
-    for name, raw in data.items():
-        key, kind = f"{prefix}{name}", hints[name]
-        if is_dataclass(kind):
-            values[name] = _build(kind, raw, f"{key}.")
-        elif getattr(kind, "__origin__", None) is list:
-            if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-                raise ConfigError(f"{key}: expected a list of strings")
-            for index, pattern in enumerate(raw):
-                if (problem := ignore_pattern_problem(pattern)) is not None:
-                    raise ConfigError(f"{key}[{index}]: {problem}; fix or remove it")
-            values[name] = list(raw)
-        elif getattr(kind, "__origin__", None) is dict:
-            values[name] = _MAPPINGS[key](key, raw)
-        else:
-            values[name] = _check_scalar(key, kind, raw)
-    if model is PerformanceConfig and "maxWorkers" in values:
-        # More processes than cores only adds start-up and memory; 0 already means "all".
-        values["maxWorkers"] = min(values["maxWorkers"], os.cpu_count() or 1)
-    return model(**values)
+        return dump(self)
 
 
 def parse_config(data: Any, environ: dict[str, str] | None = None) -> DriftConfig:
-    """Validate raw JSON data (and the DRIFT_* environment overrides) into a DriftConfig."""
+    """Validate raw JSON data (and the DRIFT_* environment overrides) into a DriftConfig.
+    Keys Drift does not know (typos, or settings older versions had) are logged and ignored,
+    so an old config still loads."""
     merged = json.loads(json.dumps(data)) if data is not None else {}
+    if not isinstance(merged, dict):
+        raise ConfigError(f"{CONFIG_FILE}: expected an object")
     env = os.environ if environ is None else environ
-    for variable, (section, key) in _ENV.items():
-        if env.get(variable) and isinstance(merged, dict):
-            part = merged.setdefault(section, {})
-            if isinstance(part, dict):
-                part[key] = env[variable]
-    return _build(DriftConfig, merged, "")
+    for variable, (name, key) in _ENV.items():
+        if env.get(variable) and isinstance(part := merged.setdefault(name, {}), dict):
+            part[key] = env[variable]
+    merged.pop("$schema", None)  # editors add it for completion; it is not a setting
+    parsed = parse(DriftConfig, merged)
+    if parsed.problems:
+        raise ConfigError("; ".join(parsed.problems))
+    for key in parsed.unknown:
+        log.warning("%s: %s is not a Drift setting; ignored", CONFIG_FILE, key)
+    return parsed.value
 
 
 def load_config(root: Path, environ: dict[str, str] | None = None) -> DriftConfig:

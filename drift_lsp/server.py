@@ -92,15 +92,15 @@ async def text_document_hover(ls: DriftServer, params: types.HoverParams) -> typ
     types.TEXT_DOCUMENT_CODE_ACTION,
     types.CodeActionOptions(code_action_kinds=code_actions.KINDS, resolve_provider=True),
 )
-def text_document_code_action(
+async def text_document_code_action(
     ls: DriftServer, params: types.CodeActionParams
 ) -> list[types.CodeAction] | None:
-    return code_actions.code_actions(ls, params)
+    return await code_actions.code_actions(ls, params)
 
 
 @server.feature(types.CODE_ACTION_RESOLVE)
-def code_action_resolve(ls: DriftServer, action: types.CodeAction) -> types.CodeAction:
-    return code_actions.resolve(ls, action)
+async def code_action_resolve(ls: DriftServer, action: types.CodeAction) -> types.CodeAction:
+    return await code_actions.resolve(ls, action)
 
 
 @server.command(commands.BACKUP)

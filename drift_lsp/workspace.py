@@ -20,7 +20,7 @@ from drift_lsp.analysis.detect import Analysis, analyze
 from drift_lsp.analysis.explain import Explanation, explain
 from drift_lsp.analysis.git import git_user
 from drift_lsp.analysis.languages import language_for_path
-from drift_lsp.analysis.model import ApprovedPattern, Violation, pattern_key
+from drift_lsp.analysis.model import ApprovedPattern, Violation, pattern_id_of
 from drift_lsp.analysis.scanner import (
     FileResult,
     Walker,
@@ -121,15 +121,18 @@ class TeamMemory:
     """The workspace's cortex.db: opened on first use (never created by a mere read) and
     closed with the workspace, so a folder removed from the editor lets go of it."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, readers: int = 2) -> None:
         self.root = root
+        self._readers = readers
         self._cortex: Cortex | None = None
         self._lock = threading.Lock()
 
     def get(self, *, create: bool) -> Cortex | None:
         with self._lock:
             if self._cortex is None and (create or cortex_db_path(self.root).exists()):
-                self._cortex = Cortex.open(self.root, app_version=__version__)
+                self._cortex = Cortex.open(
+                    self.root, readers=self._readers, app_version=__version__
+                )
             return self._cortex
 
     def close(self) -> None:
@@ -147,16 +150,18 @@ class Workspace:
         self._walker = Walker(root, config)
         self._scan_lock = threading.Lock()
         self._retention = self._schedule_retention()
-        self.memory = TeamMemory(root)
+        self.memory = TeamMemory(root, readers=config.performance.readers)
         self._background = ThreadPoolExecutor(1, thread_name_prefix="drift-examples")
 
     @classmethod
-    def open(cls, root: Path, *, readers: int | None = None) -> Workspace:
+    def open(cls, root: Path) -> Workspace:
         """Open (creating if needed) the workspace's database. Raises ConfigError for an
         invalid drift.config.json and StorageError for a database that can't be used."""
         root = root.resolve()
         config = load_config(root)
-        db = DatabaseManager(db_path(root), readers=readers or 2, app_version=__version__)
+        db = DatabaseManager(
+            db_path(root), readers=config.performance.readers, app_version=__version__
+        )
         workspace = cls(root, config, db)
         workspace._mirror_config()
         return workspace
@@ -197,7 +202,7 @@ class Workspace:
         progress: Progress | None = None,
         cancel: threading.Event | None = None,
     ) -> ScanSummary:
-        full = full or not self.config.performance.incrementalAnalysis
+        full = full or not self.config.performance.incremental_analysis
         with self._scan_lock:
             summary = Scan(
                 self.db, self.root, self.config, full=full, progress=progress, cancel=cancel
@@ -231,7 +236,6 @@ class Workspace:
                 ApprovedPattern(
                     id=row.id,
                     detector_id=row.detector_id,
-                    pattern_id=row.pattern_id,
                     context=context,
                     value=row.value,
                     name=row.name,
@@ -256,7 +260,7 @@ class Workspace:
         if rel is None or language is None:
             return None
         data = text.encode("utf-8", "surrogatepass")
-        status, problem = classify_bytes(rel, data, self.config.performance.maxFileSize)
+        status, problem = classify_bytes(rel, data, self.config.performance.max_file_size)
         if status != "ok":
             log.info("not checking %s: %s", rel, problem)
             return None
@@ -407,7 +411,9 @@ class Workspace:
         def read(conn):
             return scan_repo.slot_rows(conn, slot), pattern_repo.decision(conn, pattern_id)
 
-        rows, decision = self.db.read("explain", read)
+        # Cached: hover explains the same few conventions over and over between saves.
+        tables = ("patterns", "learned_patterns", "observation_groups", "files")
+        rows, decision = self.db.cached("explain", pattern_id, tables, read)
         return explain(
             pattern.detector_id,
             pattern.name,
@@ -416,7 +422,7 @@ class Workspace:
             pattern.status,
             pattern.confidence_score,
             decision,
-            self.config.learning.autoApproveThreshold,
+            self.config.learning.auto_approve_threshold,
             rows,
         )
 
@@ -459,8 +465,8 @@ class Workspace:
         today = dt.datetime.now(dt.UTC).date()
         decider = self.decider(by)
         changes = {
-            (p.detector_id, p.pattern_id, glob): LockOverride(
-                p.detector_id, p.pattern_id, glob, severity, expires, decider, today
+            (p.detector_id, p.convention_key, glob): LockOverride(
+                p.detector_id, p.convention_key, glob, severity, expires, decider, today
             )
             for p in patterns
         }
@@ -484,7 +490,7 @@ class Workspace:
         def write(conn) -> None:
             for (rule, pattern, glob), override in changes.items():
                 if override is None:
-                    pattern_repo.delete_override(conn, pattern_key(rule, pattern), glob)
+                    pattern_repo.delete_override(conn, pattern_id_of(rule, pattern), glob)
                 else:
                     pattern_repo.put_override(conn, override_row(override))
 

@@ -461,6 +461,7 @@ class DatabaseManager:
             "db_bytes": self.path.stat().st_size if self.path.exists() else 0,
             "wal_bytes": wal.stat().st_size if wal.exists() else 0,
             "generation": self.generation(),
+            "readers": len(self._reader_conns),
             **self.telemetry.snapshot(),
         }
 

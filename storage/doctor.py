@@ -37,7 +37,7 @@ _COUNT_DRIFT = """
 SELECT id, location_count, observed, outlier_count, stored FROM (
     SELECT p.id, p.location_count, p.outlier_count,
            (SELECT coalesce(sum(g.occurrences), 0) FROM observation_groups g
-            WHERE g.detector_id = p.detector_id AND p.pattern_id LIKE '%/' || g.context)
+            WHERE g.detector_id = p.detector_id AND p.convention_key LIKE '%/' || g.context)
            AS observed,
            (SELECT count(*) FROM pattern_locations l WHERE l.pattern_id = p.id) AS stored
     FROM patterns p WHERE p.source = 'learned')

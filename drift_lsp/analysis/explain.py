@@ -80,8 +80,14 @@ def explain(
     )
     if decision is not None:
         how = f"{decision[0]} by {decision[1]} on {decision[2][:10]}"
-    elif status == "approved":
+    elif status == "approved" and score >= auto_threshold:
         how = f"approved automatically (score {score:.2f} >= {auto_threshold:.2f})"
+    elif status == "approved":
+        # Learning keeps an automatic approval while the value stays the convention.
+        how = (
+            f"approved automatically, kept while it is the convention "
+            f"(score now {score:.2f}, below {auto_threshold:.2f})"
+        )
     else:
         how = f"not enforced (score {score:.2f}; auto-approval needs {auto_threshold:.2f})"
     plain, scope = unscoped(context)

@@ -94,11 +94,11 @@ def learn_convention(
     spread = min(1.0, len(conforming) / SPREAD_SATURATION_FILES)
     score = round(0.4 * share + 0.3 * consistency + 0.15 * age + 0.15 * spread, 4)
     auto_approvable = (
-        learning.autoApprove
-        and score >= learning.autoApproveThreshold
-        and counts[value] >= learning.minOccurrences
-        and len(conforming) >= learning.minFiles
-        and consistency >= learning.minFileShare
+        learning.auto_approve
+        and score >= learning.auto_approve_threshold
+        and counts[value] >= learning.min_occurrences
+        and len(conforming) >= learning.min_files
+        and consistency >= learning.min_file_share
         and (detector is None or detector.may_become_rule(value))
     )
     return Convention(

@@ -18,12 +18,14 @@ CONTEXTS = (
 SEVERITIES = ("error", "warning", "info", "hint")
 
 
-def pattern_key(detector_id: str, pattern_id: str) -> str:
-    """The stored pattern id: stable across scans, machines and databases."""
-    return hashlib.sha256(f"{detector_id}\0{pattern_id}".encode()).hexdigest()[:16]
+def pattern_id_of(detector_id: str, convention_key: str) -> str:
+    """A pattern's id (16 hex digits): stable across scans, machines and databases."""
+    return hashlib.sha256(f"{detector_id}\0{convention_key}".encode()).hexdigest()[:16]
 
 
-def make_pattern_id(value: str, context: str) -> str:
+def convention_key_of(value: str, context: str) -> str:
+    """What tells a detector's conventions apart: "value/context", the context carrying its
+    scope after an "@" (e.g. "snake_case/declaration@python")."""
     return f"{value}/{context}"
 
 
@@ -73,7 +75,6 @@ class ApprovedPattern:
 
     id: str
     detector_id: str
-    pattern_id: str
     context: str
     value: str
     name: str

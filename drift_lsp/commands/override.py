@@ -91,7 +91,7 @@ def _list(args: argparse.Namespace) -> int:
         rows = [
             {
                 "rule": o.rule,
-                "pattern": o.pattern,
+                "convention": o.convention_key,
                 "path": o.glob,
                 "severity": o.severity,
                 "expires": o.expires.isoformat() if o.expires else None,

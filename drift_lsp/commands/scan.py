@@ -158,6 +158,8 @@ def _scan(args: argparse.Namespace) -> int:
     with open_workspace(args) as workspace:
         summary = workspace.scan(full=args.full, progress=_ProgressBar())
         status = workspace.status()
+        approved = [p for i in summary.auto_approved if (p := workspace.pattern(i)) is not None]
+        threshold = workspace.config.learning.auto_approve_threshold
     if args.json:
         print(json.dumps(summary.to_json(), indent=2))
         return 0
@@ -168,6 +170,8 @@ def _scan(args: argparse.Namespace) -> int:
         f"{status.get('total_patterns', 0)} patterns ({status.get('approved', 0)} approved, "
         f"{summary.patterns_new} new)"
     )
+    if approved:
+        _print_auto_approved(approved, threshold)
     for problem in summary.problems[:20]:
         print(f"  skipped {problem}", file=sys.stderr)
     if summary.locked_without_evidence:
@@ -178,6 +182,20 @@ def _scan(args: argparse.Namespace) -> int:
         for convention in summary.locked_without_evidence:
             print(f"  {convention}")
     return 0
+
+
+def _print_auto_approved(patterns: list[Any], threshold: float) -> None:
+    print(f"Approved automatically (score >= {threshold:.2f}), now enforced:")
+    for pattern in sorted(patterns, key=lambda p: (p.detector_id, p.context)):
+        context, scope = unscoped(pattern.context)
+        print(
+            f"  {pattern.detector_id:<24} {pattern.value!r} for {context} in {describe(scope)}"
+            f" (score {pattern.confidence_score:.2f})  {pattern.id}"
+        )
+    print(
+        "Review one with `drift show RULE`, stop one with `drift ignore RULE`, or all automatic\n"
+        'approval with "learning": {"autoApprove": false} in drift.config.json.'
+    )
 
 
 def _changed_files(root: Path) -> list[Path] | None:
@@ -247,10 +265,10 @@ def _check(args: argparse.Namespace) -> int:
         print("drift: --baseline does not combine with --fix or --diff", file=sys.stderr)
         return 2
     with open_workspace(args) as workspace:
-        fmt = args.format or workspace.config.ci.reportFormat
-        fail_on = args.fail_on or workspace.config.ci.failOn
+        fmt = args.format or workspace.config.ci.report_format
+        fail_on = args.fail_on or workspace.config.ci.fail_on
         violations: list[Violation] = []
-        max_size = workspace.config.performance.maxFileSize
+        max_size = workspace.config.performance.max_file_size
         fixed: list[report.FixedFile] = []
         baseline = _baseline(workspace, args.baseline)
         compared = Compared()

@@ -3,9 +3,11 @@ edit (read back from the diagnostic's data, never re-analysed), approve/ignore t
 ignore it in the document's folder (an override), explain it, and `source.fixAll.drift`,
 whose edit is only built on `codeAction/resolve` when the client can resolve edits lazily.
 
-Edits are offered only for the document version they were computed on: for a buffer edited
+A quick fix is offered only for the document version it was computed on: for a buffer edited
 since, a stale edit would land in the wrong place, so none is offered until the next
-analysis. Each action is offered once, however many diagnostics of a line it covers.
+analysis. Fix-all instead analyses the current text when it is newer than the last analysis
+(it runs on save, on exactly such a buffer). Each action is offered once, however many
+diagnostics of a line it covers.
 """
 
 from __future__ import annotations
@@ -58,7 +60,9 @@ def _version(ls: DriftServer, uri: str) -> int | None:
     return ls.workspace.get_text_document(uri).version
 
 
-def code_actions(ls: DriftServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+async def code_actions(
+    ls: DriftServer, params: types.CodeActionParams
+) -> list[types.CodeAction] | None:
     uri = params.text_document.uri
     if uri not in ls.workspace.text_documents:
         return None
@@ -69,7 +73,7 @@ def code_actions(ls: DriftServer, params: types.CodeActionParams) -> list[types.
         actions.extend(_quick_fixes(ls, uri, found))
         actions.extend(memory.explain_code_actions(d for d, _ in found))
     if _wanted(FIX_ALL_KIND, only) and (only or found):
-        fix_all = _fix_all(ls, uri)
+        fix_all = await _fix_all(ls, uri)
         if fix_all is not None:
             actions.append(fix_all)
     return actions or None
@@ -140,37 +144,33 @@ def _action(
     )
 
 
-def _fix_all(ls: DriftServer, uri: str) -> types.CodeAction | None:
-    cached = ls.session.diagnostics.cache.get(uri)
-    if cached is None or cached.snapshot.version != _version(ls, uri):
-        return None
-    if not any(data.fixes for _, data in _drift(cached.items)):
+async def _fix_all(ls: DriftServer, uri: str) -> types.CodeAction | None:
+    current = await ls.session.diagnostics.current(ls, uri)
+    if current is None or not any(data.fixes for _, data in _drift(current.items)):
         return None
     action = types.CodeAction(title=_FIX_ALL_TITLE, kind=FIX_ALL_KIND)
     if ls.session.client.resolves_code_action_edits:
-        action.data = {"uri": uri, "version": cached.snapshot.version}
+        action.data = {"uri": uri}
         return action
-    action.edit = _fix_all_edit(ls, uri)
+    action.edit = await _fix_all_edit(ls, uri)
     return action
 
 
-def resolve(ls: DriftServer, action: types.CodeAction) -> types.CodeAction:
+async def resolve(ls: DriftServer, action: types.CodeAction) -> types.CodeAction:
     data: Any = action.data
     if action.kind == FIX_ALL_KIND and isinstance(data, dict) and isinstance(data.get("uri"), str):
-        action.edit = _fix_all_edit(ls, data["uri"])
+        action.edit = await _fix_all_edit(ls, data["uri"])
     return action
 
 
-def _fix_all_edit(ls: DriftServer, uri: str) -> types.WorkspaceEdit | None:
-    """The first fix of every Drift diagnostic, skipping any that overlaps one taken."""
-    cached = ls.session.diagnostics.cache.get(uri)
-    if cached is None or uri not in ls.workspace.text_documents:
+async def _fix_all_edit(ls: DriftServer, uri: str) -> types.WorkspaceEdit | None:
+    """The first fix of every Drift diagnostic of the current text, skipping any that
+    overlaps one taken."""
+    current = await ls.session.diagnostics.current(ls, uri)
+    if current is None:
         return None
-    version = cached.snapshot.version
-    if version != _version(ls, uri):
-        return None
-    first_fixes = (data.fixes[0].edits for _, data in _drift(cached.items) if data.fixes)
-    return lsp_workspace_edit(uri, version, fix_all_edits(first_fixes, _span))
+    first_fixes = (data.fixes[0].edits for _, data in _drift(current.items) if data.fixes)
+    return lsp_workspace_edit(uri, current.snapshot.version, fix_all_edits(first_fixes, _span))
 
 
 def _span(edit: types.TextEdit) -> Span:

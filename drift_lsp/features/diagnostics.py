@@ -149,6 +149,18 @@ class Diagnostics:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, _analyse, workspace, snapshot, persist)
 
+    async def current(self, ls: LanguageServer, uri: str) -> DocumentDiagnostics | None:
+        """The diagnostics of the document's current text: the delivered result when it is of
+        that version, else a fresh analysis that is neither stored nor sent. A fix-all on
+        save runs on a buffer changed since its last analysis and must fix that text."""
+        cached = self.cache.get(uri)
+        document = ls.workspace.text_documents.get(uri)
+        if document is None:
+            return None
+        if cached is not None and cached.snapshot.version == document.version:
+            return cached
+        return await self._compute(ls, uri, persist=False)
+
     def _deliver(
         self, ls: LanguageServer, uri: str, result: DocumentDiagnostics, notify: bool
     ) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from drift_lsp.analysis.scope import describe, unscoped
+from drift_lsp.analysis.explain import Explanation
 from drift_lsp.features import memory
 from drift_lsp.features.convert import DiagnosticData, file_link, lsp_markdown
 from drift_lsp.features.workspaces import path_of
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from drift_lsp.features.core import DriftServer
 
 MAX_SECTIONS = 2
+MAX_SHARES = 3
 
 
 def hover(ls: DriftServer, params: types.HoverParams) -> types.Hover | None:
@@ -91,14 +92,7 @@ def _section(
     lines = []
     if deviation is not None:
         lines.append(f"**Drift:** expected `{deviation[0]}`, found `{deviation[1]}`\n")
-    follow = pattern.location_count - pattern.outlier_count
-    context, scope = unscoped(pattern.context)
-    lines.append(
-        f"**{pattern.name}** · {pattern.category} · {pattern.status}  \n"
-        f"Convention: `{pattern.value}` ({context}, {describe(scope)}) · confidence "
-        f"{pattern.confidence_level} ({pattern.confidence_score:.2f})  \n"
-        f"{follow} locations follow it, {pattern.outlier_count} deviate"
-    )
+    lines.append(_why(workspace.explain(pattern.id), pattern))
     examples = workspace.examples(pattern.id, max_examples) if max_examples else []
     if examples:
         lines.append("\n**Examples from this codebase**")
@@ -114,6 +108,23 @@ def _section(
     if memories:
         lines.append(f"\n{memories}")
     return "\n".join(lines)
+
+
+def _why(explanation: Explanation | None, pattern: PatternRow) -> str:
+    """The convention, its scope, how it came to be enforced, and the competing ways with
+    their shares: what a maintainer needs to judge whether the report is fair."""
+    if explanation is None:
+        return f"**{pattern.name}** · `{pattern.detector_id}` · {pattern.status}"
+    head = (
+        f"**{explanation.name}** · `{explanation.rule}` · {explanation.how}  \n"
+        f"Convention: `{explanation.value}` for {explanation.context}, in {explanation.scope}"
+    )
+    shares = [
+        f"- `{s.value}`: {s.occurrences} ({s.occurrence_share:.0%}) in {s.files} "
+        f"file{'s' if s.files != 1 else ''} ({s.file_share:.0%})"
+        for s in explanation.shares[:MAX_SHARES]
+    ]
+    return "\n".join([head, "", *shares])
 
 
 def _fence_for(code: str) -> str:

@@ -8,69 +8,36 @@ Sources, later ones winning: `initializationOptions`, then the `drift` section p
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass
 from typing import Any
+
+from drift_lsp.json_model import int_between, one_of, parse, section, setting
 
 SECTION = "drift"
 LOG_LEVELS = ("error", "warning", "info", "debug")
 
 
-def _setting(default: Any, alias: str, check: Callable[[Any], bool], expected: str) -> Any:
-    return field(default=default, metadata={"alias": alias, "check": check, "expected": expected})
-
-
-def _one_of(*choices: str) -> Callable[[Any], bool]:
-    return lambda value: value in choices
-
-
-def _int_between(low: int, high: int) -> Callable[[Any], bool]:
-    return lambda value: type(value) is int and low <= value <= high
-
-
 @dataclass(frozen=True)
 class DiagnosticsSettings:
-    on: str = _setting("save", "on", _one_of("save", "change"), '"save" or "change"')
-    debounce_ms: int = _setting(300, "debounceMs", _int_between(0, 60_000), "0..60000")
+    on: str = setting("save", "on", one_of("save", "change"))
+    debounce_ms: int = setting(300, "debounceMs", int_between(0, 60_000))
 
 
 @dataclass(frozen=True)
 class HoverSettings:
-    max_examples: int = _setting(3, "maxExamples", _int_between(0, 20), "0..20")
+    max_examples: int = setting(3, "maxExamples", int_between(0, 20))
 
 
 @dataclass(frozen=True)
 class LogSettings:
-    level: str = _setting("info", "level", _one_of(*LOG_LEVELS), " | ".join(LOG_LEVELS))
+    level: str = setting("info", "level", one_of(*LOG_LEVELS))
 
 
 @dataclass(frozen=True)
 class Settings:
-    diagnostics: DiagnosticsSettings = field(
-        default_factory=DiagnosticsSettings, metadata={"alias": "diagnostics"}
-    )
-    hover: HoverSettings = field(default_factory=HoverSettings, metadata={"alias": "hover"})
-    log: LogSettings = field(default_factory=LogSettings, metadata={"alias": "log"})
-
-
-def _build(model: type, raw: dict[str, Any], prefix: str, problems: list[str]) -> Any:
-    values = {}
-    for spec in fields(model):
-        alias = spec.metadata["alias"]
-        key = f"{prefix}.{alias}"
-        if alias not in raw:
-            continue
-        value = raw[alias]
-        if spec.default is MISSING:  # a nested section
-            if isinstance(value, dict):
-                values[spec.name] = _build(spec.default_factory, value, key, problems)
-            else:
-                problems.append(f"{key}: expected an object, got {value!r}")
-        elif spec.metadata["check"](value):
-            values[spec.name] = value
-        else:
-            problems.append(f"{key}: expected {spec.metadata['expected']}, got {value!r}")
-    return model(**values)
+    diagnostics: DiagnosticsSettings = section(DiagnosticsSettings, "diagnostics")
+    hover: HoverSettings = section(HoverSettings, "hover")
+    log: LogSettings = section(LogSettings, "log")
 
 
 def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
@@ -83,5 +50,5 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
         return Settings(), [f"{SECTION}: expected an object, got {raw!r}"]
     if isinstance(raw.get(SECTION), dict):
         raw = raw[SECTION]
-    problems: list[str] = []
-    return _build(Settings, raw, SECTION, problems), problems
+    parsed = parse(Settings, raw, SECTION)
+    return parsed.value, parsed.problems

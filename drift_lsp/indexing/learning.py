@@ -12,7 +12,7 @@ import apsw
 
 from drift_lsp.analysis.detectors.registry import DETECTORS
 from drift_lsp.analysis.learn import Convention, learn_convention
-from drift_lsp.analysis.model import make_pattern_id, pattern_key
+from drift_lsp.analysis.model import convention_key_of, pattern_id_of
 from drift_lsp.config import LearningConfig
 from drift_lsp.indexing.apply import Touched
 from storage.repositories import patterns as pattern_repo
@@ -27,6 +27,9 @@ class Learned:
     # Whether what is enforced changed (an approved pattern appeared, went, or changed
     # status): every open document's diagnostics may be different now.
     enforced_changed: bool = False
+    # Approved by this pass without a person's decision: the scan names them, so what will
+    # be enforced never comes as a surprise.
+    auto_approved: list[str] = field(default_factory=list)
 
 
 def _status(
@@ -45,7 +48,7 @@ def _status(
         return decision
     if convention.auto_approvable:
         return "approved"
-    kept = old is not None and old.status == "approved" and learning.autoApprove
+    kept = old is not None and old.status == "approved" and learning.auto_approve
     return "approved" if kept and may_become_rule else "discovered"
 
 
@@ -76,8 +79,8 @@ def relearn(
         existing = pattern_repo.for_slot(conn, *slot)
         keep = None
         if convention is not None:
-            pattern_id = make_pattern_id(convention.value, slot[1])
-            keep = pattern_key(detector.id, pattern_id)
+            convention_key = convention_key_of(convention.value, slot[1])
+            keep = pattern_id_of(detector.id, convention_key)
             old = next((p for p in existing if p.id == keep), None)
             status = _status(
                 decisions.get(keep),
@@ -95,7 +98,7 @@ def relearn(
                 status=status,
                 detection_method="regex" if detector.classify_path else "ast",
                 detector_id=detector.id,
-                pattern_id=pattern_id,
+                convention_key=convention_key,
                 confidence_frequency=convention.frequency,
                 confidence_consistency=convention.consistency,
                 confidence_age=convention.age,
@@ -116,6 +119,8 @@ def relearn(
             if pattern_repo.upsert(conn, row) == "created":
                 learned.created += 1
             was = old.status if old else None
+            if status == "approved" != was and keep not in decisions:
+                learned.auto_approved.append(keep)
             learned.enforced_changed |= was != status and "approved" in (was, status)
             locations, outliers = scan_repo.rebuild_locations(
                 conn, keep, slot, convention.value, None if old is None else changed_files

@@ -1,7 +1,7 @@
 """`drift.lock`: the conventions a team decided, as a TOML file committed with the code.
 
-One table per decided convention, keyed by its rule code and its pattern — the value, the
-context and the scope (language, `:test` for test code, `#package` for a package of a
+One table per decided convention, keyed by its rule code and its convention key — the
+value, the context and the scope (language, `:test` for test code, `#package` for a package of a
 monorepo) exactly as Drift stores them, so a key names one convention on every machine:
 
     version = 1
@@ -21,7 +21,7 @@ The second kind of table is a scoped override (`drift override`): the convention
 or "off", in the files a gitignore-style glob matches, optionally until a date.
 
 The file is deterministic so that git can diff and merge it: tables sorted by rule and
-pattern, a date and not a time (re-writing an unchanged decision changes nothing), and each
+convention key, a date and not a time (re-writing an unchanged decision changes nothing), and each
 table on lines of its own, so two branches deciding different rules touch different hunks.
 This module knows the file only; `locking` maps it to and from the database.
 """
@@ -63,17 +63,17 @@ class LockError(ValueError):
 @dataclass(frozen=True)
 class LockEntry:
     rule: str  # the detector id, e.g. naming/function
-    pattern: str  # value/context@scope, e.g. snake_case/declaration@python:test
+    convention_key: str  # value/context@scope, e.g. snake_case/declaration@python:test
     status: str
     by: str
     at: dt.date
 
     @property
     def key(self) -> tuple[str, str]:
-        return self.rule, self.pattern
+        return self.rule, self.convention_key
 
     def describe(self) -> str:
-        return f"{self.rule} {self.pattern}"
+        return f"{self.rule} {self.convention_key}"
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class LockOverride:
     """A severity, or "off", for one convention under a gitignore-style glob of paths."""
 
     rule: str
-    pattern: str
+    convention_key: str
     glob: str
     severity: str
     expires: dt.date | None
@@ -90,11 +90,11 @@ class LockOverride:
 
     @property
     def key(self) -> tuple[str, str, str]:
-        return self.rule, self.pattern, self.glob
+        return self.rule, self.convention_key, self.glob
 
     def describe(self) -> str:
         until = f" until {self.expires.isoformat()}" if self.expires else ""
-        return f"{self.rule} {self.pattern} in {self.glob}: {self.severity}{until}"
+        return f"{self.rule} {self.convention_key} in {self.glob}: {self.severity}{until}"
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ class _Table:
 def _tables(
     data: dict[str, Any], section: str, depth: int, lines: list[str]
 ) -> Iterator[tuple[tuple[str, ...], _Table]]:
-    """The leaf tables of a section, `depth` names down: (rule, pattern[, glob])."""
+    """The leaf tables of a section, `depth` names down: (rule, convention key[, glob])."""
     level: list[tuple[tuple[str, ...], Any]] = [((), data.get(section, {}))]
     for _ in range(depth):
         deeper = []
@@ -225,11 +225,10 @@ def _tables(
     for names, table in level:
         where = ".".join([section, *(f'"{n}"' for n in names)])
         header = _header_line(lines, *names)
-        rule, pattern = names[0], names[1]
-        if "/" not in rule or "/" not in pattern or "@" not in pattern.rpartition("/")[2]:
-            raise LockError(
-                "expected a rule code and a value/context@scope pattern", line=header, key=where
-            )
+        rule, key = names[0], names[1]
+        if "/" not in rule or "/" not in key or "@" not in key.rpartition("/")[2]:
+            expected = "expected a rule code and a value/context@scope convention key"
+            raise LockError(expected, line=header, key=where)
         if not isinstance(table, dict):
             line = header or _assignment_line(lines, names[-1])
             raise LockError("expected a table", line=line, key=where)
@@ -240,16 +239,15 @@ def dumps(lock: Lock) -> str:
     conventions: dict[str, dict[str, dict[str, Any]]] = {}
     for entry in sorted(lock.entries.values(), key=lambda e: e.key):
         table = {"status": entry.status, "by": entry.by, "at": entry.at}
-        conventions.setdefault(entry.rule, {})[entry.pattern] = table
+        conventions.setdefault(entry.rule, {})[entry.convention_key] = table
     overrides: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
     for override in sorted(lock.overrides.values(), key=lambda o: o.key):
         table: dict[str, Any] = {"severity": override.severity}
         if override.expires is not None:
             table["expires"] = override.expires
         table |= {"by": override.by, "at": override.at}
-        overrides.setdefault(override.rule, {}).setdefault(override.pattern, {})[override.glob] = (
-            table
-        )
+        of_rule = overrides.setdefault(override.rule, {})
+        of_rule.setdefault(override.convention_key, {})[override.glob] = table
     document: dict[str, Any] = {"version": SCHEMA_VERSION, "conventions": conventions}
     if overrides:
         document["overrides"] = overrides

@@ -19,7 +19,7 @@ import datetime as dt
 import apsw
 
 from drift_lsp.analysis.detectors.registry import DETECTORS
-from drift_lsp.analysis.model import pattern_key
+from drift_lsp.analysis.model import pattern_id_of
 from drift_lsp.config import path_matches
 from drift_lsp.indexing.lock import AUTO, Lock, LockEntry, LockOverride
 from storage.repositories import files as file_repo
@@ -30,33 +30,33 @@ from storage.repositories.scans import Slot
 
 def entry_of(row: DecisionRow) -> LockEntry:
     at = dt.date.fromisoformat(row.decided_at[:10])
-    return LockEntry(row.detector_id, row.pattern_key, row.decision, row.decided_by, at)
+    return LockEntry(row.detector_id, row.convention_key, row.decision, row.decided_by, at)
 
 
 def _row_of(entry: LockEntry) -> DecisionRow:
-    pattern_id = pattern_key(entry.rule, entry.pattern)
+    pattern_id = pattern_id_of(entry.rule, entry.convention_key)
     return DecisionRow(
-        pattern_id, entry.rule, entry.pattern, entry.status, entry.by, entry.at.isoformat()
+        pattern_id, entry.rule, entry.convention_key, entry.status, entry.by, entry.at.isoformat()
     )
 
 
 def _slot(row: DecisionRow) -> Slot:
-    return row.detector_id, row.pattern_key.rpartition("/")[2]
+    return row.detector_id, row.convention_key.rpartition("/")[2]
 
 
 def override_of(row: OverrideRow) -> LockOverride:
     expires = dt.date.fromisoformat(row.expires_at) if row.expires_at else None
     at = dt.date.fromisoformat(row.created_at[:10])
     return LockOverride(
-        row.detector_id, row.pattern_key, row.glob, row.severity, expires, row.created_by, at
+        row.detector_id, row.convention_key, row.glob, row.severity, expires, row.created_by, at
     )
 
 
 def override_row(override: LockOverride) -> OverrideRow:
     return OverrideRow(
-        pattern_key(override.rule, override.pattern),
+        pattern_id_of(override.rule, override.convention_key),
         override.rule,
-        override.pattern,
+        override.convention_key,
         override.glob,
         override.severity,
         override.expires.isoformat() if override.expires else None,
@@ -71,7 +71,7 @@ def _apply_overrides(conn: apsw.Connection, lock: Lock) -> None:
         if current.get(key) != override:
             pattern_repo.put_override(conn, override_row(override))
     for key in current.keys() - lock.overrides.keys():
-        pattern_repo.delete_override(conn, pattern_key(key[0], key[1]), key[2])
+        pattern_repo.delete_override(conn, pattern_id_of(key[0], key[1]), key[2])
 
 
 def apply_lock(conn: apsw.Connection, lock: Lock) -> set[Slot]:
@@ -127,7 +127,12 @@ def pin(conn: apsw.Connection, *, prune: bool, today: dt.date) -> Lock:
         if pattern.id in decided:
             continue
         row = DecisionRow(
-            pattern.id, pattern.detector_id, pattern.pattern_id, "approved", AUTO, today.isoformat()
+            pattern.id,
+            pattern.detector_id,
+            pattern.convention_key,
+            "approved",
+            AUTO,
+            today.isoformat(),
         )
         pattern_repo.put_decision(conn, row)
         entries.append(entry_of(row))
@@ -143,7 +148,7 @@ def decided_entries(conn: apsw.Connection, pattern_ids: set[str]) -> list[LockEn
 def without_evidence(conn: apsw.Connection, lock: Lock) -> list[LockEntry]:
     """Locked conventions the code no longer shows (learning found no such convention)."""
     return sorted(
-        (e for e in lock.entries.values() if not pattern_repo.exists(conn, pattern_key(*e.key))),
+        (e for e in lock.entries.values() if not pattern_repo.exists(conn, pattern_id_of(*e.key))),
         key=lambda e: e.key,
     )
 
@@ -159,11 +164,13 @@ def disagreements(conn: apsw.Connection, lock: Lock) -> list[str]:
         known = entry.rule in DETECTORS
         why = "the code no longer shows it" if known else "Drift has no such rule"
         found.append(f"{entry.describe()}: {entry.status} in the lock, but {why}")
-    locked = {pattern_key(*key) for key in lock.entries}
-    for pattern in sorted(pattern_repo.approved(conn), key=lambda p: (p.detector_id, p.pattern_id)):
+    locked = {pattern_id_of(*key) for key in lock.entries}
+    for pattern in sorted(
+        pattern_repo.approved(conn), key=lambda p: (p.detector_id, p.convention_key)
+    ):
         if pattern.id not in locked:
             found.append(
-                f"{pattern.detector_id} {pattern.pattern_id}: learned with "
+                f"{pattern.detector_id} {pattern.convention_key}: learned with "
                 f"{pattern.confidence_level} confidence ({pattern.confidence_score:.2f}) and "
                 "enforced, but the lock does not decide it"
             )

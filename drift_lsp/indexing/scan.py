@@ -56,6 +56,7 @@ class ScanSummary:
     files_deleted: int = 0
     patterns_new: int = 0
     patterns_total: int = 0
+    auto_approved: list[str] = field(default_factory=list)
     duration_ms: float = 0.0
     problems: list[str] = field(default_factory=list)
     # Conventions drift.lock decides that the code no longer shows: kept, and said.
@@ -91,7 +92,7 @@ class Scan:
 
     def _tasks(self) -> tuple[list[tuple], set[str]]:
         stats = self.db.read("file_stats", file_repo.stats)
-        max_size = self.config.performance.maxFileSize
+        max_size = self.config.performance.max_file_size
         walker = Walker(self.root, self.config)
         found = [(rel, stat, language_for_path(rel)) for rel, stat in walker]
         self.packages = Packages.of(
@@ -118,7 +119,7 @@ class Scan:
         return tasks, set(stats) - {rel for rel, _, _ in found}
 
     def _results(self, tasks: list[tuple]) -> Iterator[FileResult]:
-        workers = self.config.performance.maxWorkers or os.cpu_count() or 1
+        workers = self.config.performance.max_workers or os.cpu_count() or 1
         if workers == 1 or len(tasks) < _POOL_MIN_FILES:
             yield from map(analyze_file, tasks)
             return
@@ -206,6 +207,7 @@ class Scan:
         if touched or everything:
             learned = relearn(conn, touched, self.config.learning, everything=everything)
         self.summary.patterns_new = learned.created
+        self.summary.auto_approved = learned.auto_approved
         self.summary.patterns_total = pattern_repo.status(conn).get("total_patterns", 0)
         if self.lock is not None:
             missing = without_evidence(conn, self.lock)

@@ -25,7 +25,8 @@ class PatternRow:
     status: str
     detection_method: str
     detector_id: str
-    pattern_id: str
+    # "value/context@scope": which of its detector's conventions this is (model.convention_key_of).
+    convention_key: str
     confidence_frequency: float
     confidence_consistency: float
     confidence_age: float
@@ -45,16 +46,18 @@ class PatternRow:
 
     @property
     def value(self) -> str:
-        return self.pattern_id.rpartition("/")[0]
+        return self.convention_key.rpartition("/")[0]
 
     @property
     def context(self) -> str:
         """The slot's context, with its scope after an "@" (e.g. "declaration@python:test")."""
-        return self.pattern_id.rpartition("/")[2]
+        return self.convention_key.rpartition("/")[2]
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["tags"] = json.loads(self.tags)
+        # What `--json` called the convention key before it had its own name.
+        data["pattern_id"] = self.convention_key
         data["value"] = self.value
         data["context"], _, data["scope"] = self.context.partition("@")
         return data
@@ -82,7 +85,7 @@ _LOCATION_COLUMNS = ", ".join(f.name for f in fields(LocationRow))
 # The observation groups in a pattern's slot (detector and context): its locations.
 _SLOT_GROUPS = (
     "patterns p JOIN observation_groups g ON g.detector_id = p.detector_id "
-    "AND p.pattern_id LIKE '%/' || g.context"
+    "AND p.convention_key LIKE '%/' || g.context"
 )
 
 
@@ -189,7 +192,7 @@ def for_slot(conn: apsw.Connection, detector_id: str, context: str) -> list[Patt
     return [
         PatternRow(*row)
         for row in conn.execute(
-            f"SELECT {_COLUMNS} FROM patterns WHERE detector_id = ? AND pattern_id LIKE ?",
+            f"SELECT {_COLUMNS} FROM patterns WHERE detector_id = ? AND convention_key LIKE ?",
             (detector_id, f"%/{context}"),
         )
     ]
@@ -209,7 +212,7 @@ def variants(conn: apsw.Connection) -> list[VariantRow]:
 _CONFORMING = (
     "SELECT 0, p.id, o.file_path, o.line, o.column, o.end_line, o.end_column, o.value, 0, NULL "
     "FROM observation_locations o JOIN patterns p ON p.detector_id = o.detector_id "
-    "AND p.pattern_id = o.value || '/' || o.context"
+    "AND p.convention_key = o.value || '/' || o.context"
 )
 
 
@@ -235,7 +238,7 @@ def conforming_location(conn: apsw.Connection, pattern_id: str) -> LocationRow |
         "json_extract(g.ranges, '$[0][1]'), json_extract(g.ranges, '$[0][2]'), "
         "json_extract(g.ranges, '$[0][3]'), g.value, 0, NULL FROM patterns p "
         "JOIN observation_groups g ON g.detector_id = p.detector_id "
-        "AND p.pattern_id = g.value || '/' || g.context WHERE p.id = ? "
+        "AND p.convention_key = g.value || '/' || g.context WHERE p.id = ? "
         "ORDER BY g.file_path LIMIT 1",
         (pattern_id,),
     ).fetchone()
@@ -396,7 +399,7 @@ def bulk_create(conn: apsw.Connection, rows: Iterable[PatternRow]) -> int:
 
 # Columns a caller may change with `update`; status goes through `set_status` (a decision),
 # counts through `set_counts`, identity never changes.
-_FIXED = ("id", "detector_id", "pattern_id", "status", "location_count", "outlier_count")
+_FIXED = ("id", "detector_id", "convention_key", "status", "location_count", "outlier_count")
 EDITABLE = frozenset(f.name for f in fields(PatternRow) if f.name not in (*_FIXED, "created_at"))
 
 
@@ -477,11 +480,11 @@ def set_status(
         if old is None:
             raise KeyError(pattern_id)
         conn.execute(
-            "INSERT INTO learned_patterns (pattern_id, detector_id, pattern_key, decision, "
+            "INSERT INTO learned_patterns (pattern_id, detector_id, convention_key, decision, "
             "decided_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (pattern_id) DO UPDATE SET "
             "decision = excluded.decision, decided_by = excluded.decided_by, "
             "decided_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-            (pattern_id, old.detector_id, old.pattern_id, status, actor),
+            (pattern_id, old.detector_id, old.convention_key, status, actor),
         )
         if old.status != status:
             conn.execute(
@@ -530,7 +533,7 @@ class DecisionRow:
 
     pattern_id: str
     detector_id: str
-    pattern_key: str
+    convention_key: str
     decision: str
     decided_by: str
     decided_at: str
@@ -564,7 +567,7 @@ class OverrideRow:
 
     pattern_id: str
     detector_id: str
-    pattern_key: str
+    convention_key: str
     glob: str
     severity: str
     expires_at: str | None
@@ -575,9 +578,9 @@ class OverrideRow:
 def overrides(conn: apsw.Connection) -> list[OverrideRow]:
     """Every glob override, expired ones too (they are still decisions to show and lock)."""
     sql = (
-        "SELECT pattern_id, detector_id, pattern_key, scope_path, severity, expires_at, "
+        "SELECT pattern_id, detector_id, convention_key, scope_path, severity, expires_at, "
         "created_by, created_at FROM pattern_variants WHERE scope = 'glob' "
-        "ORDER BY detector_id, pattern_key, scope_path"
+        "ORDER BY detector_id, convention_key, scope_path"
     )
     return [OverrideRow(*row) for row in conn.execute(sql)]
 
@@ -586,7 +589,7 @@ def put_override(conn: apsw.Connection, row: OverrideRow) -> None:
     """Set the override of a pattern for a glob, replacing the one it had there."""
     delete_override(conn, row.pattern_id, row.glob)
     conn.execute(
-        "INSERT INTO pattern_variants (pattern_id, detector_id, pattern_key, scope, scope_path, "
+        "INSERT INTO pattern_variants (pattern_id, detector_id, convention_key, scope, scope_path, "
         "severity, expires_at, created_by, created_at) VALUES (?, ?, ?, 'glob', ?, ?, ?, ?, ?)",
         tuple(asdict(row).values()),
     )

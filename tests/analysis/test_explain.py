@@ -32,3 +32,13 @@ def test_a_persons_decision_is_named() -> None:
         "ignored", 0.5, ("ignored", "alice", "2026-11-30T10:00:00Z"), 0.85, ROWS,
     )  # fmt: skip
     assert found.how == "ignored by alice on 2026-11-30"
+
+
+def test_an_approval_kept_below_the_threshold_says_so() -> None:
+    found = explain(
+        "naming/function", "Function naming", "snake_case", "declaration@python",
+        "approved", 0.71, None, 0.8, ROWS,
+    )  # fmt: skip
+    assert found.how == (
+        "approved automatically, kept while it is the convention (score now 0.71, below 0.80)"
+    )

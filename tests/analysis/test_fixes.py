@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import apply_edits, approved
+from support import approved
 
 from drift_lsp.analysis.detect import analyze, detect
+from drift_lsp.analysis.fixes import apply_edits
 from drift_lsp.analysis.languages import language_for_path, parse
 from drift_lsp.analysis.model import ApprovedPattern
 from drift_lsp.analysis.violations import find_violations, ignore_line_edit

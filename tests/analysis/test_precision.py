@@ -11,14 +11,15 @@ from dataclasses import fields
 from importlib import resources
 
 import pytest
-from conftest import apply_edits, approved
+from support import approved
 
 from drift_lsp.analysis.detect import analyze
 from drift_lsp.analysis.detectors.registry import DETECTORS
+from drift_lsp.analysis.fixes import apply_edits
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.learn import learn_convention
 from drift_lsp.analysis.violations import find_violations
-from drift_lsp.config import ConfigError, LearningConfig, parse_config
+from drift_lsp.config import ConfigError, DriftConfig, LearningConfig, parse_config
 
 OLD = 0
 NOW = 10**20
@@ -156,11 +157,11 @@ def test_share_is_measured_per_file_too() -> None:
 @pytest.mark.parametrize(
     "learning",
     [
-        LearningConfig(autoApprove=False),
-        LearningConfig(minFiles=13),
-        LearningConfig(minOccurrences=37),
-        LearningConfig(autoApproveThreshold=1.0),
-        LearningConfig(minFileShare=1.0),
+        LearningConfig(auto_approve=False),
+        LearningConfig(min_files=13),
+        LearningConfig(min_occurrences=37),
+        LearningConfig(auto_approve_threshold=1.0),
+        LearningConfig(min_file_share=1.0),
     ],
 )
 def test_auto_approval_follows_the_learning_settings(learning: LearningConfig) -> None:
@@ -426,15 +427,21 @@ def test_a_rename_keeps_new_call_sites_valid() -> None:
     assert not analyze(language_for_path("a.js"), fixed.encode(), "a.js").tree.root_node.has_error
 
 
-def test_the_learning_settings_are_in_the_json_schema() -> None:
+def test_the_settings_are_in_the_json_schema() -> None:
     schema = json.loads(
         resources.files("drift_lsp.analysis")
         .joinpath("schema/drift.config.schema.json")
         .read_text()
     )
+    sections = {spec.metadata["alias"]: spec for spec in fields(DriftConfig)}
+    assert set(schema["properties"]) - {"$schema"} == set(sections), "one schema, one model"
+    for alias, spec in sections.items():
+        if "check" not in spec.metadata:  # a section of settings
+            keys = {setting.metadata["alias"] for setting in fields(spec.default_factory)}
+            assert set(schema["properties"][alias]["properties"]) == keys, alias
     learning = schema["properties"]["learning"]["properties"]
     for setting in fields(LearningConfig):
-        assert learning[setting.name]["default"] == setting.default, setting.name
-    assert parse_config({"learning": {"autoApprove": False}}).learning.autoApprove is False
+        assert learning[setting.metadata["alias"]]["default"] == setting.default, setting.name
+    assert parse_config({"learning": {"autoApprove": False}}).learning.auto_approve is False
     with pytest.raises(ConfigError, match=r"learning\.autoApprove"):
         parse_config({"learning": {"autoApprove": "no"}})

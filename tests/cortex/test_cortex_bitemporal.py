@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import apsw
 import pytest
+from support.clock import Clock
 
 from storage.cortex import Cortex, Links
 from storage.cortex.errors import CortexError
-
-from .conftest import Clock
 
 
 def test_update_keeps_every_version_and_as_of_returns_the_one_known_then(

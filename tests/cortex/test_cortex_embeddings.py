@@ -7,12 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.clock import Clock
 
 from storage.cortex import Cortex, precomputed_path
 from storage.cortex.embeddings import DIMENSIONS, Embedder, HashingEmbedder, MiniLMEmbedder
 from storage.cortex.errors import CortexError, EmbeddingError
-
-from .conftest import Clock
 
 
 class CountingEmbedder:

@@ -26,7 +26,7 @@ def _drift_db_with_patterns(root: Path) -> None:
     with DatabaseManager(root / ".drift" / "drift.db") as db:
         db.write(
             lambda c: c.executemany(
-                "INSERT INTO patterns (id, category, name, status, detector_id, pattern_id, "
+                "INSERT INTO patterns (id, category, name, status, detector_id, convention_key, "
                 "confidence_score, confidence_level) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 PATTERN_ROWS,
             )

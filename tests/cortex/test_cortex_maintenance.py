@@ -6,6 +6,7 @@ from pathlib import Path
 
 import apsw
 import pytest
+from support.clock import Clock
 
 from drift_lsp.features import memory as memory_feature
 from drift_lsp.workspace import TeamMemory
@@ -13,8 +14,6 @@ from storage.backup import list_backups, sha256_of
 from storage.cortex import Cortex, cortex_db_path, cortex_doctor, open_cortex_db
 from storage.cortex.embeddings import HashingEmbedder
 from storage.errors import DatabaseCorruptError
-
-from .conftest import Clock
 
 
 def test_backup_copies_memories_and_vectors_and_the_copy_is_searchable(

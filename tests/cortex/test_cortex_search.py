@@ -6,12 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.clock import Clock
 
 from storage.cortex import Cortex, SearchFilter
 from storage.cortex.embeddings import DIMENSIONS
 from storage.cortex.errors import CortexError
-
-from .conftest import Clock
 
 # (memory, a differently phrased question that should find it)
 LABELLED = [

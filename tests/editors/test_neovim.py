@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_REPO_LEARNING, python_repo
+from support import SMALL_REPO_LEARNING, python_repo
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("drift_e2e.lua")

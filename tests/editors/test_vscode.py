@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_REPO_LEARNING, python_repo
+from support import SMALL_REPO_LEARNING, python_repo
 
 REPO = Path(__file__).resolve().parents[2]
 EXTENSION = REPO / "editors" / "vscode"
@@ -358,12 +358,6 @@ def test_vscode_shows_fixes_and_backs_up(
         assert len(after) == len(before) + 1, (before, after)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: source.fixAll.drift offers no edit for a buffer changed since its last "
-    "analysis (features/code_actions._fix_all compares versions), and with diagnostics on save "
-    "the buffer being saved always is one; so codeActionsOnSave fixes nothing",
-)
 def test_vscode_fixes_on_save_with_code_actions_on_save(
     workspace: Path, screenshots: Path, tmp_path: Path
 ) -> None:

@@ -69,5 +69,5 @@ def test_a_file_over_the_size_limit_is_never_opened(
 
 def test_max_workers_is_capped_at_the_core_count() -> None:
     config = parse_config({"performance": {"maxWorkers": 1024}})
-    assert config.performance.maxWorkers == os.cpu_count()
-    assert parse_config({"performance": {"maxWorkers": 0}}).performance.maxWorkers == 0
+    assert config.performance.max_workers == os.cpu_count()
+    assert parse_config({"performance": {"maxWorkers": 0}}).performance.max_workers == 0

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import apply_edits
 from lsprotocol import types
 from pytest_lsp import LanguageClient
+from support.lsp import diagnostics, open_file, save_file, uses_pull
 
+from drift_lsp.analysis.fixes import apply_edits
 from drift_lsp.analysis.languages import language_for_path, parse
 from drift_lsp.analysis.model import TextEdit
-from lsp.conftest import diagnostics, open_file, save_file, uses_pull
 
 
 def naming(items: list[types.Diagnostic]) -> list[types.Diagnostic]:

@@ -11,9 +11,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-
-from drift_lsp.workspace import Workspace
-from lsp.conftest import (
+from support.lsp import (
     PROFILES,
     SERVER,
     accept_registrations,
@@ -24,7 +22,10 @@ from lsp.conftest import (
     uses_pull,
 )
 
+from drift_lsp.workspace import Workspace
+
 NEW_FUNCTION = "\n\ndef fetchEverything(itemId):\n    return itemId\n"
+LOCAL_VARIABLE = "\n\ndef load_extra(item_id):\n    resultValue = item_id\n    return resultValue\n"
 
 
 def named(items: list[types.Diagnostic], name: str) -> list[types.Diagnostic]:
@@ -126,6 +127,34 @@ async def test_an_edited_buffer_gets_no_stale_edits(client: LanguageClient, repo
     stale = await actions_for(client, uri, variable)
     assert [a.title for a in stale if _edit(a)] == []
     assert stale, "decisions need no edit: still offered"
+
+
+async def test_fix_all_fixes_the_text_about_to_be_saved(client: LanguageClient, repo: Path) -> None:
+    """codeActionsOnSave: the editor asks for source.fixAll on a buffer typed into since its
+    last analysis; the fix must be for that text."""
+    path = repo / "pkg/mod_1.py"
+    uri = open_file(client, path)
+    assert await diagnostics(client, uri) == []
+    typed = path.read_text() + LOCAL_VARIABLE
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(typed)],
+        )
+    )
+    (fix_all,) = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.drift"]),
+        )
+    )
+    if fix_all.edit is None:
+        fix_all = await client.code_action_resolve_async(fix_all)
+    (change,) = fix_all.edit.document_changes
+    assert change.text_document.version == 2
+    fixed = _apply(typed, change.edits, "utf-16")
+    assert fixed == typed.replace("resultValue", "result_value")
 
 
 # ---- positions outside the Basic Multilingual Plane -------------------------------------

@@ -17,8 +17,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-
-from lsp.conftest import (
+from support.lsp import (
     PROFILES,
     SERVER,
     accept_registrations,

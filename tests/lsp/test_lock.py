@@ -11,9 +11,9 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
+from support.lsp import diagnostics, open_file, scanned_repo, wait_until
 
 from drift_lsp.workspace import Workspace
-from lsp.conftest import diagnostics, open_file, scanned_repo, wait_until
 from lsp.test_diagnostics import naming
 
 FUNCTION = ("naming/function", "snake_case/declaration@python")

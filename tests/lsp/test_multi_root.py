@@ -7,12 +7,10 @@ import json
 from pathlib import Path
 
 import pytest_lsp
-from conftest import SMALL_REPO_LEARNING, python_repo
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-
-from drift_lsp.workspace import Workspace
-from lsp.conftest import (
+from support import SMALL_REPO_LEARNING, python_repo
+from support.lsp import (
     PROFILES,
     SERVER,
     accept_registrations,
@@ -20,6 +18,8 @@ from lsp.conftest import (
     diagnostics,
     open_file,
 )
+
+from drift_lsp.workspace import Workspace
 
 
 def _repo(root: Path, threshold: float, *, scan: bool = True) -> Path:

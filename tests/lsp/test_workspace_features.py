@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from conftest import python_repo
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient
-
-from lsp.conftest import (
+from support import python_repo
+from support.lsp import (
     PROFILES,
     accept_registrations,
     diagnostics,
@@ -35,8 +34,9 @@ async def test_hover_shows_the_convention_and_examples(client: LanguageClient, r
     )
     text = hover.contents.value
     assert text.startswith("**Drift:** expected `snake_case`, found `camelCase`")
-    assert "**Function naming**" in text and "confidence medium (0.81)" in text
-    assert "8 locations follow it, 1 deviate" in text
+    assert "**Function naming** · `naming/function` · approved automatically (score 0.81" in text
+    assert "- `snake_case`: 8 (89%) in 4 files (80%)" in text
+    assert "- `camelCase`: 1 (11%) in 1 file (20%)" in text
     assert "```python\n" in text and "def load_" in text
     assert "pkg/mod_" in text
 

@@ -9,9 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_REPO_LEARNING, python_repo, write_tree
-
-from pipeline.test_lock import commit_all, drift, git
+from support import SMALL_REPO_LEARNING, python_repo, write_tree
+from support.cli import commit_all, drift, git
 
 LEGACY = '''def load_{n}():
     """Old."""

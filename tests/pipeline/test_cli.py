@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_REPO_LEARNING
+from support import SMALL_REPO_LEARNING
 
-from drift_lsp.analysis.model import pattern_key
+from drift_lsp.analysis.model import pattern_id_of
 from drift_lsp.cli import main
 
-FUNCTION_NAMING = pattern_key("naming/function", "snake_case/declaration@python")
+FUNCTION_NAMING = pattern_id_of("naming/function", "snake_case/declaration@python")
 VIOLATION_KEYS = {
     "id", "patternId", "severity", "message", "file", "range", "expected", "actual",
     "quickFixes",
@@ -50,6 +50,8 @@ def test_patterns_show_and_decisions(repo: Path, capsys) -> None:
     assert (shown["value"], shown["context"], shown["status"]) == (
         "snake_case", "declaration", "approved")  # fmt: skip
     assert (shown["location_count"], shown["outlier_count"]) == (9, 1)
+    # The convention key, also under the name older `--json` readers know it by.
+    assert shown["convention_key"] == shown["pattern_id"] == "snake_case/declaration@python"
 
     assert drift(repo, "ignore", FUNCTION_NAMING) == 0
     assert "1 pattern(s) ignored" in capsys.readouterr().out
@@ -161,6 +163,21 @@ def test_output_into_a_closed_pipe_is_not_a_traceback(repo: Path) -> None:
     assert completed.returncode == 141
 
 
+def test_a_config_of_an_older_drift_loads_with_a_warning(py_repo: Path) -> None:
+    # `ai` and `performance.cacheEnabled` were settings nothing read; old files keep them.
+    old = {"ai": {"provider": "none"}, "performance": {"cacheEnabled": True, "readers": 3}}
+    (py_repo / "drift.config.json").write_text(json.dumps(old))
+    run = [sys.executable, "-m", "drift_lsp.cli", "--root", str(py_repo)]
+    scanned = subprocess.run([*run, "scan"], capture_output=True, text=True, timeout=120)
+    assert scanned.returncode == 0, scanned.stderr
+    assert "ai is not a Drift setting; ignored" in scanned.stderr
+    assert "performance.cacheEnabled is not a Drift setting; ignored" in scanned.stderr
+    status = subprocess.run(
+        [*run, "status", "--storage", "--json"], capture_output=True, text=True, timeout=60
+    )
+    assert json.loads(status.stdout)["storage"]["readers"] == 3, "performance.readers is used"
+
+
 @pytest.mark.parametrize(
     ("retention", "named"),
     [
@@ -199,3 +216,16 @@ def test_rules_are_named_by_their_code_and_explained(repo: Path, capsys) -> None
 def test_check_names_the_rule(repo: Path, capsys) -> None:
     drift(repo, "check", "pkg/deviant.py")
     assert "[naming/function]" in capsys.readouterr().out
+
+
+def test_scan_names_what_it_approved_automatically_once(py_repo: Path, capsys) -> None:
+    (py_repo / "drift.config.json").write_text(
+        json.dumps({"learning": {"autoApproveThreshold": 0.8, **SMALL_REPO_LEARNING}})
+    )
+    assert drift(py_repo, "scan") == 0
+    first = capsys.readouterr().out
+    assert "Approved automatically (score >= 0.80), now enforced:" in first
+    assert "  naming/function          'snake_case' for declaration in python" in first
+    assert "drift ignore RULE" in first and '"autoApprove": false' in first
+    assert drift(py_repo, "scan") == 0
+    assert "Approved automatically" not in capsys.readouterr().out

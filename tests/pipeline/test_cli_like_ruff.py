@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_REPO_LEARNING
+from support import SMALL_REPO_LEARNING
 
 from drift_lsp import __version__
 from drift_lsp.workspace import find_root

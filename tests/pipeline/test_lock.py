@@ -5,47 +5,16 @@ validate` answers CI with 0, 1 or 2."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_REPO_LEARNING, python_repo
+from support import SMALL_REPO_LEARNING, python_repo
+from support.cli import commit_all, drift, git
 
-# Commits old enough that the age part of confidence is saturated in every clone.
-_OLD = "2020-09-13T12:00:00+00:00"
-_GIT_ENV = {
-    **os.environ,
-    "GIT_AUTHOR_DATE": _OLD,
-    "GIT_COMMITTER_DATE": _OLD,
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 FUNCTION = ("naming/function", "snake_case/declaration@python")
 PARAMETER = ("naming/parameter", "snake_case/declaration@python")
 BREADTH = ("errors/breadth", "specific/conditional@python")
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=root, env=_GIT_ENV, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def drift(root: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "drift_lsp.cli", "--root", str(root), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == expect, (done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr
-    return done
 
 
 def clone(origin: Path, target: Path, user: str) -> Path:
@@ -53,11 +22,6 @@ def clone(origin: Path, target: Path, user: str) -> Path:
     git(target, "config", "user.name", user)
     git(target, "config", "user.email", f"{user.lower()}@example.com")
     return target
-
-
-def commit_all(root: Path, message: str) -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def test_a_lock_reads_back_as_written_whatever_the_order() -> None:
         (
             'version = 1\n[conventions."ab"."v/c@python"]\nstatus = "approved"\n',
             'drift.lock:2: conventions."ab"."v/c@python": expected a rule code and a '
-            "value/context@scope pattern",
+            "value/context@scope convention key",
         ),
         (
             'version = 1\n[conventions."a/b"."v/c@python"]\nstatus = "approved"\n',

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import apsw
 import pytest
-from conftest import SMALL_REPO_LEARNING, python_repo
+from support import SMALL_REPO_LEARNING, python_repo
+from support.cli import drift
 
-from drift_lsp.analysis.model import pattern_key
+from drift_lsp.analysis.model import pattern_id_of
 from drift_lsp.workspace import Workspace
-from pipeline.test_lock import drift
 from storage.migrate import migrate
 from storage.paths import db_path
 
-FUNCTION_ID = pattern_key("naming/function", "snake_case/declaration@python")
+FUNCTION_ID = pattern_id_of("naming/function", "snake_case/declaration@python")
 
 
 @pytest.fixture
@@ -110,15 +110,15 @@ def test_bad_override_input_exits_2(repo: Path, args: tuple[str, ...], message: 
 
 def test_the_overrides_migration_goes_down_and_up(repo: Path) -> None:
     conn = apsw.Connection(str(db_path(repo)))
-    migrate(conn, "drift", 6)
+    migrate(conn, "drift", 7)
     conn.execute(
         "INSERT INTO pattern_variants (pattern_id, scope, scope_path, severity) "
         "VALUES (?, 'directory', 'pkg', 'error')",
         (FUNCTION_ID,),
     )
-    migrate(conn, "drift", 7)
+    migrate(conn, "drift", 8)
     assert conn.execute(
-        "SELECT detector_id, pattern_key, scope, scope_path, severity FROM pattern_variants"
+        "SELECT detector_id, convention_key, scope, scope_path, severity FROM pattern_variants"
     ).fetchall() == [
         ("naming/function", "snake_case/declaration@python", "directory", "pkg", "error")
     ]
@@ -130,7 +130,7 @@ def test_the_overrides_migration_goes_down_and_up(repo: Path) -> None:
         pattern = workspace.pattern(FUNCTION_ID)
         workspace.set_override([pattern], "pkg/", "off", by="Ann")
     conn = apsw.Connection(str(db_path(repo)))
-    migrate(conn, "drift", 6)  # the glob override has no place in the old table
+    migrate(conn, "drift", 7)  # the glob override has no place in the old table
     assert conn.execute("SELECT scope, scope_path FROM pattern_variants").fetchall() == [
         ("directory", "pkg")
     ]

@@ -10,12 +10,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import OLD_MTIME_NS, PY_CONVENTIONAL, SMALL_REPO_LEARNING, write_tree
+from support import OLD_MTIME_NS, PY_CONVENTIONAL, SMALL_REPO_LEARNING, write_tree
 
-from drift_lsp.analysis.model import pattern_key
+from drift_lsp.analysis.model import pattern_id_of
 from drift_lsp.workspace import Workspace
 
-FUNCTION_NAMING = pattern_key("naming/function", "snake_case/declaration@python")
+FUNCTION_NAMING = pattern_id_of("naming/function", "snake_case/declaration@python")
 
 
 def scanned(root: Path, **config) -> Workspace:
@@ -44,7 +44,7 @@ def test_learns_function_naming_with_exact_confidence(py_repo: Path) -> None:
         assert status["total_patterns"] == status["approved"] + status["discovered"] > 5
         # Conventions every file follows score high enough to be approved on the first scan.
         assert workspace.pattern(
-            pattern_key("documentation/docstring", "present/declaration@python")
+            pattern_id_of("documentation/docstring", "present/declaration@python")
         )
         assert status["approved"] >= 1
         assert status["categories"]["naming"]["outliers"] >= 3

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import apsw
-from conftest import write_tree
+from support import write_tree
 
 from drift_lsp.analysis.scope import MIN_PACKAGE_FILES
 from drift_lsp.workspace import Workspace, db_path

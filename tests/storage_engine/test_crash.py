@@ -24,7 +24,7 @@ CRASHER = textwrap.dedent(
     lock = threading.Lock()
 
     def pattern(conn, n):
-        conn.execute("INSERT INTO patterns (id, category, name, detector_id, pattern_id) "
+        conn.execute("INSERT INTO patterns (id, category, name, detector_id, convention_key) "
                      "VALUES (?, 'naming', 'p', 'd', ?)", ("{:016x}".format(n), str(n)))
         conn.executemany(
             "INSERT INTO pattern_locations (pattern_id, file_path, line, end_line) "

@@ -22,7 +22,7 @@ from storage.migrate import latest_version, load_migrations, migrate
 
 def insert_pattern(conn: apsw.Connection, n: int, category: str = "naming") -> None:
     conn.execute(
-        "INSERT INTO patterns (id, category, name, detector_id, pattern_id) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO patterns (id, category, name, detector_id, convention_key) VALUES (?, ?, ?, ?, ?)",
         (f"{n:016x}", category, f"p{n}", "d", f"v{n}/declaration"),
     )
 

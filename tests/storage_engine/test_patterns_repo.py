@@ -20,7 +20,7 @@ def row(n: int, **changes: object) -> PatternRow:
     base = PatternRow(
         id=f"{n:016x}", category="naming", subcategory=None, name=f"pattern {n}",
         description="", status="discovered", detection_method="ast", detector_id="naming/function",
-        pattern_id=f"style{n}/declaration", confidence_frequency=0.5, confidence_consistency=0.5,
+        convention_key=f"style{n}/declaration", confidence_frequency=0.5, confidence_consistency=0.5,
         confidence_age=0.5, confidence_spread=0.5, confidence_score=0.5, confidence_level="low",
         severity="warning", auto_fixable=0, location_count=0, outlier_count=0, first_seen=NOW,
         last_seen=NOW, source="learned", tags="[]", created_at=NOW, updated_at=NOW,
@@ -30,11 +30,12 @@ def row(n: int, **changes: object) -> PatternRow:
 
 def add_locations(conn: apsw.Connection, pattern: str, path: str, lines: int, outliers: int = 0):
     """`lines` observations of the pattern's slot in `path`, the first `outliers` deviating."""
-    detector_id, pattern_id, before, outliers_before = conn.execute(
-        "SELECT detector_id, pattern_id, location_count, outlier_count FROM patterns WHERE id = ?",
+    detector_id, convention_key, before, outliers_before = conn.execute(
+        "SELECT detector_id, convention_key, location_count, outlier_count FROM patterns "
+        "WHERE id = ?",
         (pattern,),
     ).fetchone()
-    value, _, context = pattern_id.rpartition("/")
+    value, _, context = convention_key.rpartition("/")
     conn.execute(
         "INSERT OR IGNORE INTO files (path, size, mtime_ns, content_hash) VALUES (?, 0, 0, '')",
         (path,),

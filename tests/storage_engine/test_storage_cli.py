@@ -14,7 +14,7 @@ from storage.migrate import current_version, latest_version
 
 def insert_pattern(conn, n: int, status: str = "discovered") -> None:
     conn.execute(
-        "INSERT INTO patterns (id, category, name, detector_id, pattern_id, status) "
+        "INSERT INTO patterns (id, category, name, detector_id, convention_key, status) "
         "VALUES (?, 'naming', ?, 'd', ?, ?)",
         (f"{n:016x}", f"p{n}", f"v{n}/declaration", status),
     )

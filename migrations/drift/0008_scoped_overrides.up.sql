@@ -9,7 +9,7 @@ CREATE TABLE pattern_variants_new (
     id INTEGER PRIMARY KEY,
     pattern_id TEXT NOT NULL,
     detector_id TEXT NOT NULL,
-    pattern_key TEXT NOT NULL,
+    convention_key TEXT NOT NULL,
     scope TEXT NOT NULL CHECK (scope IN ('global', 'directory', 'file', 'glob')),
     scope_path TEXT,
     severity TEXT CHECK (severity IS NULL OR severity IN ('error', 'warning', 'info', 'hint', 'off')),
@@ -20,9 +20,9 @@ CREATE TABLE pattern_variants_new (
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     CHECK ((scope = 'global') = (scope_path IS NULL))
 );
-INSERT INTO pattern_variants_new (id, pattern_id, detector_id, pattern_key, scope, scope_path,
+INSERT INTO pattern_variants_new (id, pattern_id, detector_id, convention_key, scope, scope_path,
     severity, overrides, reason, expires_at, created_at)
-SELECT v.id, v.pattern_id, p.detector_id, p.pattern_id, v.scope, v.scope_path, v.severity,
+SELECT v.id, v.pattern_id, p.detector_id, p.convention_key, v.scope, v.scope_path, v.severity,
     v.overrides, v.reason, v.expires_at, v.created_at
 FROM pattern_variants v JOIN patterns p ON p.id = v.pattern_id;
 DROP TABLE pattern_variants;
