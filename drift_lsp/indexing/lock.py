@@ -183,10 +183,14 @@ class _Table:
         return LockError(message, line=line, key=f"{self.where}.{key}" if key else self.where)
 
     def fields(self, required: set[str], optional: tuple[str, ...] = ()) -> dict[str, Any]:
-        for key in sorted(set(self.data) - required - set(optional)):
-            raise self.fail(key, f"unknown key (expected {', '.join(sorted(required))})")
-        for key in sorted(required - set(self.data)):
-            raise self.fail("", f"missing key {key!r}")
+        """The table's keys, once it has every required one and no other."""
+        known = required | set(optional)
+        unknown = sorted(set(self.data) - known)
+        if unknown:
+            raise self.fail(unknown[0], f"unknown key (expected {', '.join(sorted(known))})")
+        missing = sorted(required - set(self.data))
+        if missing:
+            raise self.fail("", f"missing key {missing[0]!r}")
         return self.data
 
     def choice(self, key: str, allowed: tuple[str, ...]) -> str:
