@@ -11,6 +11,7 @@ from pathlib import Path
 
 from drift_lsp import __version__
 from drift_lsp.config import ConfigError
+from drift_lsp.indexing.lock import LockError
 from drift_lsp.workspace import find_root
 from storage.errors import StorageError
 
@@ -19,6 +20,8 @@ from storage.errors import StorageError
 COMMAND_MODULES = (
     "drift_lsp.commands.storage",
     "drift_lsp.commands.scan",
+    "drift_lsp.commands.lock",
+    "drift_lsp.commands.override",
     "drift_lsp.commands.memory",
     "drift_lsp.commands.transfer",
     "drift_lsp.commands.projects",
@@ -62,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except ConfigError as exc:
         print(f"drift: invalid drift.config.json: {exc}", file=sys.stderr)
+        return 2
+    except LockError as exc:
+        print(f"drift: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("drift: interrupted", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -42,6 +43,17 @@ class ConfigError(ValueError):
 MAX_PATTERN_LENGTH = 1024
 MAX_PATTERN_STARS = 3
 _STAR_RUN = re.compile(r"\*+")
+
+
+@functools.lru_cache(maxsize=1024)
+def _spec(pattern: str) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines([pattern])
+
+
+def path_matches(pattern: str, rel_path: str) -> bool:
+    """Whether a gitignore-style pattern (checked by `ignore_pattern_problem`) covers the
+    workspace-relative path."""
+    return _spec(pattern).match_file(rel_path)
 
 
 def ignore_pattern_problem(pattern: str) -> str | None:

@@ -128,6 +128,11 @@ async def drift_ignore(ls: DriftServer, *args: Any) -> dict[str, Any]:
     return await commands.set_status(ls, args, "ignored")
 
 
+@server.command(commands.IGNORE_IN)
+async def drift_ignore_in(ls: DriftServer, *args: Any) -> dict[str, Any]:
+    return await commands.ignore_in(ls, args)
+
+
 @server.command(commands.STATUS)
 async def drift_status(ls: DriftServer, *args: Any) -> dict[str, Any]:
     return await commands.status(ls, args)

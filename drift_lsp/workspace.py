@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,8 +18,9 @@ from typing import Any
 from drift_lsp import __version__
 from drift_lsp.analysis.detect import Analysis, analyze
 from drift_lsp.analysis.explain import Explanation, explain
+from drift_lsp.analysis.git import git_user
 from drift_lsp.analysis.languages import language_for_path
-from drift_lsp.analysis.model import ApprovedPattern, Violation
+from drift_lsp.analysis.model import ApprovedPattern, Violation, pattern_id_of
 from drift_lsp.analysis.scanner import (
     FileResult,
     Walker,
@@ -28,10 +30,24 @@ from drift_lsp.analysis.scanner import (
 )
 from drift_lsp.analysis.scope import Packages, scope_of, unscoped
 from drift_lsp.analysis.violations import find_violations
-from drift_lsp.config import DriftConfig, load_config
+from drift_lsp.config import DriftConfig, load_config, path_matches
 from drift_lsp.indexing.apply import apply_results
 from drift_lsp.indexing.examples import refresh_examples
 from drift_lsp.indexing.learning import Learned, relearn
+from drift_lsp.indexing.lock import (
+    LockError,
+    LockOverride,
+    lock_path,
+    read_lock,
+    write_lock,
+)
+from drift_lsp.indexing.locking import (
+    decided_entries,
+    disagreements,
+    override_of,
+    override_row,
+    pin,
+)
 from drift_lsp.indexing.scan import Progress, Scan, ScanSummary
 from storage import housekeeping, registry
 from storage.backup import BackupInfo
@@ -76,19 +92,21 @@ def _resolve_severity(
     config: DriftConfig,
     variants: list[pattern_repo.VariantRow],
 ) -> str:
-    """Most specific wins: file variant, directory variant, global variant, config, pattern."""
-    best: tuple[int, str] | None = None
+    """Most specific wins: file variant, glob override (the longest glob of those matching),
+    directory variant, global variant, config, pattern. "off" means not checked here."""
+    best: tuple[tuple[int, int], str] | None = None
     for variant in variants:
         if variant.pattern_id != pattern.id or variant.severity is None:
             continue
-        if variant.scope == "file" and variant.scope_path == rel:
-            rank = 3
-        elif variant.scope == "directory" and rel.startswith(
-            (variant.scope_path or "").rstrip("/") + "/"
-        ):
-            rank = 2
+        path = variant.scope_path or ""
+        if variant.scope == "file" and path == rel:
+            rank = (4, 0)
+        elif variant.scope == "glob" and path_matches(path, rel):
+            rank = (3, len(path))
+        elif variant.scope == "directory" and rel.startswith(path.rstrip("/") + "/"):
+            rank = (2, 0)
         elif variant.scope == "global":
-            rank = 1
+            rank = (1, 0)
         else:
             continue
         if best is None or rank > best[0]:
@@ -243,6 +261,9 @@ class Workspace:
             # Only the conventions of this file's language, role and package apply to it.
             if scope != scope_of(rel, language.name, row.category, package):
                 continue
+            severity = _resolve_severity(row, rel, self.config, variants)
+            if severity == "off":
+                continue
             approved.append(
                 ApprovedPattern(
                     id=row.id,
@@ -251,7 +272,7 @@ class Workspace:
                     value=row.value,
                     name=row.name,
                     category=row.category,
-                    severity=_resolve_severity(row, rel, self.config, variants),
+                    severity=severity,
                 )
             )
         return approved
@@ -437,11 +458,103 @@ class Workspace:
             rows,
         )
 
-    def set_status(self, pattern_ids: list[str], status: str) -> int:
-        return self.db.write(
-            lambda c: pattern_repo.set_status(c, pattern_ids, status),
-            tables=("patterns", "learned_patterns", "pattern_history"),
+    def decider(self, by: str | None = None) -> str:
+        """Who a decision is recorded as made by: `by`, else git's user.name, else "user"."""
+        return by or git_user(self.root) or "user"
+
+    def set_status(self, pattern_ids: list[str], status: str, *, by: str | None = None) -> int:
+        """A person's decision; when the workspace has a drift.lock it goes there too (a
+        change to commit, as a lint config change is). Raises LockError, before deciding
+        anything, when that lock is malformed."""
+        lock = read_lock(self.root)
+        actor = self.decider(by)
+
+        def decide(conn) -> tuple[int, list]:
+            changed = pattern_repo.set_status(conn, pattern_ids, status, actor)
+            return changed, decided_entries(conn, set(pattern_ids)) if lock else []
+
+        changed, entries = self.db.write(
+            decide, tables=("patterns", "learned_patterns", "pattern_history")
         )
+        if lock is not None:
+            write_lock(self.root, lock.with_entries(entries))
+        return changed
+
+    def overrides(self) -> list[pattern_repo.OverrideRow]:
+        return self.db.read("overrides", pattern_repo.overrides)
+
+    def set_override(
+        self,
+        patterns: list[PatternRow],
+        glob: str,
+        severity: str,
+        *,
+        expires: dt.date | None = None,
+        by: str | None = None,
+    ) -> None:
+        """Check `patterns` with `severity` ("off": not at all) in the files `glob` matches,
+        until `expires`; recorded in drift.lock too when the workspace has one."""
+        today = dt.datetime.now(dt.UTC).date()
+        decider = self.decider(by)
+        changes = {
+            (p.detector_id, p.convention_key, glob): LockOverride(
+                p.detector_id, p.convention_key, glob, severity, expires, decider, today
+            )
+            for p in patterns
+        }
+        self._change_overrides(changes)
+
+    def remove_override(self, name: str, glob: str) -> int:
+        """Remove the overrides for `glob` of the pattern id or rule code `name`; how many."""
+        changes: dict[tuple[str, str, str], LockOverride | None] = {
+            override_of(row).key: None
+            for row in self.overrides()
+            if name in (row.pattern_id, row.detector_id) and row.glob == glob
+        }
+        self._change_overrides(changes)
+        return len(changes)
+
+    def _change_overrides(self, changes: dict[tuple[str, str, str], LockOverride | None]) -> None:
+        """Set (or, for None, remove) overrides by (rule, pattern, glob), in the database and
+        in drift.lock when there is one (read first: a malformed lock changes nothing)."""
+        lock = read_lock(self.root)
+
+        def write(conn) -> None:
+            for (rule, pattern, glob), override in changes.items():
+                if override is None:
+                    pattern_repo.delete_override(conn, pattern_id_of(rule, pattern), glob)
+                else:
+                    pattern_repo.put_override(conn, override_row(override))
+
+        self.db.write(write, tables=("pattern_variants",))
+        if lock is not None:
+            for key, override in changes.items():
+                lock = lock.with_overrides(key, override)
+            write_lock(self.root, lock)
+
+    # ---- drift.lock --------------------------------------------------------------------
+
+    def write_lock(self, *, prune: bool = False) -> tuple[Path, int, bool]:
+        """Pin the database's decisions into drift.lock: (its path, how many conventions it
+        decides, whether its content changed). A scan comes first, and it applies the lock
+        on disk: a lock just pulled is never overwritten with the older decisions of this
+        database."""
+        self.scan()
+        today = dt.datetime.now(dt.UTC).date()
+        lock = self.db.write(
+            lambda c: pin(c, prune=prune, today=today), tables=("learned_patterns",)
+        )
+        changed = write_lock(self.root, lock)
+        return lock_path(self.root), len(lock.entries), changed
+
+    def validate_lock(self) -> list[str]:
+        """Scan (the lock is read first), then list where drift.lock and the code disagree.
+        Raises LockError when the lock is missing or malformed."""
+        lock = read_lock(self.root)
+        if lock is None:
+            raise LockError("no such file; write one with `drift lock`")
+        self.scan()
+        return self.db.read("lock_disagreements", lambda c: disagreements(c, lock))
 
     def status(self) -> dict[str, Any]:
         return self.db.cached("status", "status", ("patterns", "scan_history"), pattern_repo.status)

@@ -81,3 +81,9 @@ def _repository_drivers(root: Path, timeout: float) -> list[str]:
 def git(root: Path, *args: str, timeout: float = TIMEOUT_S) -> bytes | None:
     """stdout of `git args` in `root`, or None when git is missing, fails or times out."""
     return _run(root, _command(*_repository_drivers(root, timeout)) + list(args), timeout)
+
+
+def git_user(root: Path) -> str | None:
+    """Who decides, as git knows them in `root` (user.name), or None when it doesn't."""
+    name = git(root, "config", "user.name")
+    return name.decode("utf-8", "replace").strip() or None if name else None

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from drift_lsp.analysis.baseline import Compared
 from drift_lsp.analysis.git import git
 from drift_lsp.analysis.languages import language_for_path
 from drift_lsp.analysis.model import SEVERITIES, Violation
@@ -19,6 +20,13 @@ from drift_lsp.analysis.sarif import to_sarif
 from drift_lsp.analysis.scanner import Walker
 from drift_lsp.analysis.scope import describe, unscoped
 from drift_lsp.commands import report
+from drift_lsp.commands.baseline import (
+    Baseline,
+    BaselineError,
+    compare_file,
+    deleted_violations,
+)
+from drift_lsp.commands.baseline import resolve as resolve_baseline
 from drift_lsp.commands.upgrade import offer_upgrade
 from drift_lsp.config import ConfigError
 from drift_lsp.workspace import Workspace
@@ -58,6 +66,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     check.add_argument("--statistics", action="store_true", help="count violations by rule")
     check.add_argument(
+        "--baseline",
+        nargs="?",
+        const="",
+        metavar="REF",
+        help="report only violations new since this git commit (alone: since the merge base "
+        "with the default branch); SARIF marks each result new, unchanged or absent",
+    )
+    check.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
@@ -82,6 +98,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for name, status in (("approve", "approved"), ("ignore", "ignored")):
         decide = subparsers.add_parser(name, help=f"mark patterns {status} (survives rescans)")
         decide.add_argument("ids", nargs="+", metavar="ID")
+        decide.add_argument(
+            "--by", help="who decides, as recorded in drift.lock (default: git's user.name)"
+        )
         decide.set_defaults(handler=_decide, status=status)
 
     examples = subparsers.add_parser("examples", help="real examples of a pattern")
@@ -157,6 +176,13 @@ def _scan(args: argparse.Namespace) -> int:
         _print_auto_approved(approved, threshold)
     for problem in summary.problems[:20]:
         print(f"  skipped {problem}", file=sys.stderr)
+    if summary.locked_without_evidence:
+        print(
+            f"{len(summary.locked_without_evidence)} convention(s) drift.lock decides are no "
+            "longer shown by the code (kept; `drift lock validate` lists them):"
+        )
+        for convention in summary.locked_without_evidence:
+            print(f"  {convention}")
     return 0
 
 
@@ -192,7 +218,11 @@ def _resolve(raw: str, root: Path) -> Path:
     return (base / raw).resolve()
 
 
-def _targets(workspace: Workspace, paths: list[str]) -> list[Path]:
+def _targets(workspace: Workspace, paths: list[str], baseline: Baseline | None) -> list[Path]:
+    if baseline is not None and not paths:
+        # Only a file changed since the baseline can hold a violation that is new.
+        found = (workspace.root / rel for rel in sorted(baseline.changed))
+        return [p for p in found if language_for_path(p) and p.is_file()]
     if paths:
         resolved = {raw: _resolve(raw, workspace.root) for raw in paths}
         missing = [raw for raw, path in resolved.items() if not path.exists()]
@@ -233,22 +263,33 @@ def _walk_under(workspace: Workspace, folder: Path) -> Iterator[tuple[str, Any]]
 
 def _check(args: argparse.Namespace) -> int:
     fixing = args.fix or args.diff
+    if fixing and args.baseline is not None:
+        print("drift: --baseline does not combine with --fix or --diff", file=sys.stderr)
+        return 2
     with open_workspace(args) as workspace:
         fmt = args.format or workspace.config.ci.report_format
         fail_on = args.fail_on or workspace.config.ci.fail_on
         violations: list[Violation] = []
         max_size = workspace.config.performance.max_file_size
         fixed: list[report.FixedFile] = []
-        for path in _targets(workspace, args.paths):
+        baseline = _baseline(workspace, args.baseline)
+        compared = Compared()
+        for path in _targets(workspace, args.paths, baseline):
             text = _checkable_text(path, max_size)
             if text is None:
                 continue
             found = workspace.check_text(path, text)
+            if baseline is not None:
+                result = compare_file(workspace, baseline, path, text, found)
+                compared.add(result)
+                found = [f.violation for f in result.new]
             if fixing and any(v.quick_fixes for v in found):
                 result = report.fix_text(workspace, path, text, found)
                 fixed.append(result)
                 found = result.remaining
             violations.extend(found)
+        if baseline is not None and not args.paths:
+            compared.add(deleted_violations(workspace, baseline))
     violations.sort(key=report.sort_key)
     if args.diff:
         # Like `ruff check --diff`: the would-be changes only, and exit 1 when there are some.
@@ -259,16 +300,31 @@ def _check(args: argparse.Namespace) -> int:
     if fmt == "json":
         print(json.dumps([v.to_json() for v in violations], indent=2))
     elif fmt == "sarif":
-        print(json.dumps(to_sarif(violations), indent=2))
+        print(json.dumps(to_sarif(violations, baseline=compared if baseline else None), indent=2))
     elif args.statistics:
         report.print_statistics(violations)
     else:
         report.print_text(violations, colour=report.use_colour(args.color, sys.stdout))
+    if baseline is not None and fmt == "text":
+        print(
+            f"new since {baseline.ref} ({baseline.commit[:12]}); {len(compared.unchanged)} "
+            f"unchanged, {len(compared.absent)} fixed since"
+        )
     if args.fix and fmt == "text":
         applied = sum(result.applied for result in fixed)
         print(f"fixed {applied} violation(s) in {sum(r.after != r.before for r in fixed)} file(s)")
     threshold = SEVERITIES.index(fail_on)
     return int(any(SEVERITIES.index(v.severity) <= threshold for v in violations))
+
+
+def _baseline(workspace: Workspace, ref: str | None) -> Baseline | None:
+    if ref is None:
+        return None
+    try:
+        return resolve_baseline(workspace.root, ref)
+    except BaselineError as exc:
+        print(f"drift: --baseline: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
 
 
 def _checkable_text(path: Path, max_size: int) -> str | None:
@@ -340,7 +396,7 @@ def _show(args: argparse.Namespace) -> int:
 def _decide(args: argparse.Namespace) -> int:
     with open_workspace(args) as workspace:
         ids = [_pattern_or_exit(workspace, name).id for name in args.ids]
-        changed = workspace.set_status(ids, args.status)
+        changed = workspace.set_status(ids, args.status, by=args.by)
     print(f"{changed} pattern(s) {args.status}")
     return 0
 

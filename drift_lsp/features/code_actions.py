@@ -1,7 +1,7 @@
 """Code actions where a Drift diagnostic is in range: its quick fixes and the ignore-line
 edit (read back from the diagnostic's data, never re-analysed), approve/ignore the pattern,
-explain it, and `source.fixAll.drift`, whose edit is only built on `codeAction/resolve` when
-the client can resolve edits lazily.
+ignore it in the document's folder (an override), explain it, and `source.fixAll.drift`,
+whose edit is only built on `codeAction/resolve` when the client can resolve edits lazily.
 
 A quick fix is offered only for the document version it was computed on: for a buffer edited
 since, a stale edit would land in the wrong place, so none is offered until the next
@@ -19,6 +19,7 @@ from lsprotocol import types
 from drift_lsp.analysis.fixes import Span, fix_all_edits
 from drift_lsp.features import commands, memory
 from drift_lsp.features.convert import DiagnosticData, lsp_workspace_edit
+from drift_lsp.features.workspaces import path_of
 
 if TYPE_CHECKING:
     from drift_lsp.features.core import DriftServer
@@ -81,6 +82,10 @@ async def code_actions(
 def _quick_fixes(ls: DriftServer, uri: str, found: Found) -> list[types.CodeAction]:
     version = _version(ls, uri)
     workspace = ls.session.folders.for_uri(uri)
+    path = path_of(uri)
+    rel = workspace.relative(path) if workspace is not None and path is not None else None
+    # A file at the root has no folder narrower than the workspace: "Ignore pattern" is that.
+    folder = rel.rpartition("/")[0] if rel else ""
     actions: dict[str, types.CodeAction] = {}
 
     def offer(title: str, diagnostic: types.Diagnostic, **kwargs: Any) -> None:
@@ -108,6 +113,14 @@ def _quick_fixes(ls: DriftServer, uri: str, found: Found) -> list[types.CodeActi
             title = f"Ignore pattern: {diagnostic.code}"
             run = types.Command(
                 title=title, command=commands.IGNORE, arguments=[data.pattern_id, uri]
+            )
+            offer(title, diagnostic, command=run)
+        if pattern is not None and folder:
+            title = f"Ignore this convention ({diagnostic.code}) in {folder}/"
+            run = types.Command(
+                title=title,
+                command=commands.IGNORE_IN,
+                arguments=[data.pattern_id, f"{folder}/", uri],
             )
             offer(title, diagnostic, command=run)
     return list(actions.values())

@@ -16,10 +16,12 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
 from drift_lsp import __version__
+from drift_lsp.config import ignore_pattern_problem
 from drift_lsp.features import memory
 from drift_lsp.features.convert import example_json
 from drift_lsp.features.scanning import scan_with_progress
 from drift_lsp.features.workspaces import open_workspace
+from drift_lsp.indexing.lock import LockError
 from drift_lsp.workspace import Workspace
 from storage.backup import BackupError
 from storage.backup import restore as restore_backup
@@ -34,6 +36,7 @@ RESTORE = "drift.restore"
 RESCAN = "drift.rescan"
 APPROVE = "drift.approvePattern"
 IGNORE = "drift.ignorePattern"
+IGNORE_IN = "drift.ignorePatternIn"
 STATUS = "drift.status"
 SHOW_EXAMPLES = "drift.showExamples"
 ADD_MEMORY = memory.ADD_MEMORY_COMMAND
@@ -125,7 +128,10 @@ async def restore(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
 
 async def rescan(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
     workspace = await _workspace(ls, _uri(args, 0))
-    summary = await scan_with_progress(ls, workspace, full=True)
+    try:
+        summary = await scan_with_progress(ls, workspace, full=True)
+    except LockError as exc:
+        raise JsonRpcInvalidParams(f"malformed {exc}") from exc
     ls.session.diagnostics.refresh_open_documents(ls)
     return summary.to_json()
 
@@ -141,10 +147,33 @@ async def set_status(ls: DriftServer, args: Sequence[Any], status: str) -> dict[
     if not holders:
         raise JsonRpcInvalidParams(f"no pattern {pattern_id}")
     changed = 0
-    for workspace in holders:
-        changed += await asyncio.to_thread(workspace.set_status, [pattern_id], status)
+    try:
+        for workspace in holders:
+            changed += await asyncio.to_thread(workspace.set_status, [pattern_id], status)
+    except LockError as exc:  # the team's file is broken: say so, decide nothing
+        raise JsonRpcInvalidParams(f"malformed {exc}") from exc
     ls.session.diagnostics.refresh_open_documents(ls)
     return {"patternId": pattern_id, "status": status, "changed": changed}
+
+
+async def ignore_in(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:
+    """Turn a convention off under a path (a gitignore-style glob, e.g. "legacy/"): an
+    override, written into drift.lock when the workspace has one."""
+    pattern_id = _argument(args, 0, str, "pattern id")
+    glob = _argument(args, 1, str, "path glob")
+    problem = ignore_pattern_problem(glob) or ("empty" if not glob.strip() else None)
+    if problem:
+        raise JsonRpcInvalidParams(f"path {glob!r}: {problem}")
+    workspace = await _workspace(ls, _uri(args, 2))
+    pattern = workspace.pattern(pattern_id)
+    if pattern is None:
+        raise JsonRpcInvalidParams(f"no pattern {pattern_id}")
+    try:
+        await asyncio.to_thread(workspace.set_override, [pattern], glob, "off")
+    except LockError as exc:
+        raise JsonRpcInvalidParams(f"malformed {exc}") from exc
+    ls.session.diagnostics.refresh_open_documents(ls)
+    return {"patternId": pattern_id, "path": glob, "severity": "off"}
 
 
 async def status(ls: DriftServer, args: Sequence[Any]) -> dict[str, Any]:

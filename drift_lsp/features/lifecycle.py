@@ -19,6 +19,7 @@ from drift_lsp.features import memory, settings
 from drift_lsp.features.client import ClientFeatures
 from drift_lsp.features.scanning import scan_with_progress
 from drift_lsp.features.workspaces import open_workspace, path_of
+from drift_lsp.indexing.lock import LOCK_FILE, LockError
 
 if TYPE_CHECKING:
     from drift_lsp.features.core import DriftServer
@@ -110,7 +111,10 @@ async def _register_config_watcher(ls: DriftServer) -> None:
         id=WATCHER_ID,
         method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
         register_options=types.DidChangeWatchedFilesRegistrationOptions(
-            watchers=[types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}")]
+            watchers=[
+                types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}"),
+                types.FileSystemWatcher(glob_pattern=f"**/{LOCK_FILE}"),
+            ]
         ),
     )
     try:
@@ -123,6 +127,27 @@ async def _register_config_watcher(ls: DriftServer) -> None:
 
 def is_config(uri: str) -> bool:
     return uri.endswith("/" + CONFIG_FILE)
+
+
+def is_lock(uri: str) -> bool:
+    return uri.endswith("/" + LOCK_FILE)
+
+
+async def lock_changed(ls: DriftServer, uri: str) -> None:
+    """drift.lock of a folder changed (a pull, a checkout, an edit): scan, which applies it,
+    so the open documents follow the team's decisions at once. A malformed lock is said;
+    the decisions of the last good one stay."""
+    root = ls.session.folders.root_for(uri)
+    path = path_of(uri)
+    workspace = ls.session.folders.workspaces.get(root) if root is not None else None
+    if workspace is None or path is None or path.resolve() != workspace.root / LOCK_FILE:
+        return
+    try:
+        await scan_with_progress(ls, workspace, full=False)
+    except LockError as exc:
+        ls.show(f"Drift: {exc}; the decisions of the last good {LOCK_FILE} stay in force")
+        return
+    ls.session.diagnostics.refresh_open_documents(ls)
 
 
 async def config_changed(ls: DriftServer, uri: str) -> None:
@@ -157,8 +182,11 @@ async def config_changed(ls: DriftServer, uri: str) -> None:
 async def did_change_watched_files(
     ls: DriftServer, params: types.DidChangeWatchedFilesParams
 ) -> None:
-    for uri in {change.uri for change in params.changes if is_config(change.uri)}:
+    uris = {change.uri for change in params.changes}
+    for uri in filter(is_config, uris):
         await config_changed(ls, uri)
+    for uri in filter(is_lock, uris):
+        await lock_changed(ls, uri)
 
 
 async def shutdown(ls: DriftServer) -> None:
@@ -189,6 +217,8 @@ def did_change(ls: DriftServer, params: types.DidChangeTextDocumentParams) -> No
 async def did_save(ls: DriftServer, params: types.DidSaveTextDocumentParams) -> None:
     if is_config(params.text_document.uri):
         await config_changed(ls, params.text_document.uri)
+    if is_lock(params.text_document.uri):
+        await lock_changed(ls, params.text_document.uri)
     ls.session.diagnostics.schedule(ls, params.text_document.uri, persist=True)
 
 

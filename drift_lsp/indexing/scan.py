@@ -29,6 +29,8 @@ from drift_lsp.config import DriftConfig
 from drift_lsp.indexing.apply import Touched, apply_results, remove_files
 from drift_lsp.indexing.examples import refresh_examples
 from drift_lsp.indexing.learning import Learned, relearn
+from drift_lsp.indexing.lock import Lock, read_lock
+from drift_lsp.indexing.locking import apply_lock, unpin, without_evidence
 from storage.database import DatabaseManager
 from storage.repositories import files as file_repo
 from storage.repositories import patterns as pattern_repo
@@ -57,6 +59,8 @@ class ScanSummary:
     auto_approved: list[str] = field(default_factory=list)
     duration_ms: float = 0.0
     problems: list[str] = field(default_factory=list)
+    # Conventions drift.lock decides that the code no longer shows: kept, and said.
+    locked_without_evidence: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -84,6 +88,7 @@ class Scan:
         self.summary = ScanSummary(kind="full" if full else "incremental")
         self.learned = Learned()
         self.packages = Packages()
+        self.lock: Lock | None = None
 
     def _tasks(self) -> tuple[list[tuple], set[str]]:
         stats = self.db.read("file_stats", file_repo.stats)
@@ -127,7 +132,11 @@ class Scan:
                 pool.shutdown(wait=True, cancel_futures=True)
 
     def run(self) -> ScanSummary:
+        """Scan; raises LockError, before anything is written, on a malformed drift.lock."""
         started = time.perf_counter()
+        # The team's decisions come first: read before any work, so a broken lock stops
+        # the scan rather than letting it learn without them.
+        self.lock = read_lock(self.root)
         scan_id, interrupted = self.db.write(self._start)
         self.summary.scan_id = scan_id
         tasks, deleted = self._tasks()
@@ -193,12 +202,16 @@ class Scan:
         )
         touched.update(remove_files(conn, deleted))
         file_repo.set_learning_packages(conn, self.packages.learning)
+        touched.slots |= unpin(conn) if self.lock is None else apply_lock(conn, self.lock)
         learned = Learned()
         if touched or everything:
             learned = relearn(conn, touched, self.config.learning, everything=everything)
         self.summary.patterns_new = learned.created
         self.summary.auto_approved = learned.auto_approved
         self.summary.patterns_total = pattern_repo.status(conn).get("total_patterns", 0)
+        if self.lock is not None:
+            missing = without_evidence(conn, self.lock)
+            self.summary.locked_without_evidence = [entry.describe() for entry in missing]
         scan_repo.finish_scan(conn, scan_id, self.summary.status, self.summary.to_json(), None)
         return learned
 

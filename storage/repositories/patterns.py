@@ -205,15 +205,13 @@ def for_slot(conn: apsw.Connection, detector_id: str, context: str) -> list[Patt
     ]
 
 
+_IN_FORCE = "expires_at IS NULL OR expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
 def variants(conn: apsw.Connection) -> list[VariantRow]:
     """Variants in force now; expired ones are kept for history but ignored."""
-    return [
-        VariantRow(*row)
-        for row in conn.execute(
-            "SELECT pattern_id, scope, scope_path, severity FROM pattern_variants "
-            "WHERE expires_at IS NULL OR expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-        )
-    ]
+    sql = f"SELECT pattern_id, scope, scope_path, severity FROM pattern_variants WHERE {_IN_FORCE}"
+    return [VariantRow(*row) for row in conn.execute(sql)]
 
 
 # Locations that follow their pattern's convention, derived from the observations: only
@@ -534,3 +532,79 @@ def decision(conn: apsw.Connection, pattern_id: str) -> tuple[str, str, str] | N
         "SELECT decision, decided_by, decided_at FROM learned_patterns WHERE pattern_id = ?",
         (pattern_id,),
     ).fetchone()
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A decision on a pattern, kept by its stable id so it outlives the pattern itself."""
+
+    pattern_id: str
+    detector_id: str
+    convention_key: str
+    decision: str
+    decided_by: str
+    decided_at: str
+
+
+_DECISION_COLUMNS = ", ".join(f.name for f in fields(DecisionRow))
+
+
+def decision_rows(conn: apsw.Connection) -> list[DecisionRow]:
+    sql = f"SELECT {_DECISION_COLUMNS} FROM learned_patterns ORDER BY pattern_id"
+    return [DecisionRow(*row) for row in conn.execute(sql)]
+
+
+def put_decision(conn: apsw.Connection, row: DecisionRow) -> None:
+    """Record a decision as made elsewhere (by whom and when), e.g. read from a shared file."""
+    conn.execute(
+        f"INSERT INTO learned_patterns ({_DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (pattern_id) DO UPDATE SET decision = excluded.decision, "
+        "decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+        tuple(asdict(row).values()),
+    )
+
+
+def delete_decision(conn: apsw.Connection, pattern_id: str) -> None:
+    conn.execute("DELETE FROM learned_patterns WHERE pattern_id = ?", (pattern_id,))
+
+
+@dataclass(frozen=True)
+class OverrideRow:
+    """A person's severity (or "off") for one pattern under a glob of paths."""
+
+    pattern_id: str
+    detector_id: str
+    convention_key: str
+    glob: str
+    severity: str
+    expires_at: str | None
+    created_by: str
+    created_at: str
+
+
+def overrides(conn: apsw.Connection) -> list[OverrideRow]:
+    """Every glob override, expired ones too (they are still decisions to show and lock)."""
+    sql = (
+        "SELECT pattern_id, detector_id, convention_key, scope_path, severity, expires_at, "
+        "created_by, created_at FROM pattern_variants WHERE scope = 'glob' "
+        "ORDER BY detector_id, convention_key, scope_path"
+    )
+    return [OverrideRow(*row) for row in conn.execute(sql)]
+
+
+def put_override(conn: apsw.Connection, row: OverrideRow) -> None:
+    """Set the override of a pattern for a glob, replacing the one it had there."""
+    delete_override(conn, row.pattern_id, row.glob)
+    conn.execute(
+        "INSERT INTO pattern_variants (pattern_id, detector_id, convention_key, scope, scope_path, "
+        "severity, expires_at, created_by, created_at) VALUES (?, ?, ?, 'glob', ?, ?, ?, ?, ?)",
+        tuple(asdict(row).values()),
+    )
+
+
+def delete_override(conn: apsw.Connection, pattern_id: str, glob: str) -> bool:
+    conn.execute(
+        "DELETE FROM pattern_variants WHERE pattern_id = ? AND scope = 'glob' AND scope_path = ?",
+        (pattern_id, glob),
+    )
+    return conn.changes() > 0

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import pytest_lsp
 from pytest_lsp import LanguageClient
-from support import SMALL_REPO_LEARNING, python_repo
-from support.lsp import PROFILES, SERVER, accept_registrations, initialize_params
-
-from drift_lsp.workspace import Workspace
+from support.lsp import PROFILES, SERVER, accept_registrations, initialize_params, scanned_repo
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A scanned Python repo whose naming conventions are approved, with one deviant file."""
-    root = python_repo(tmp_path / "repo")
-    (root / "drift.config.json").write_text(
-        json.dumps({"learning": {"autoApproveThreshold": 0.8, **SMALL_REPO_LEARNING}})
-    )
-    with Workspace.open(root) as workspace:
-        workspace.scan()
-    return root
+    return scanned_repo(tmp_path)
 
 
 @pytest_lsp.fixture(params=PROFILES, config=SERVER)

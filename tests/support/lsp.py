@@ -4,12 +4,16 @@ saving files, and reading diagnostics pushed or pulled."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from drift_lsp.workspace import Workspace
+from support import SMALL_REPO_LEARNING, python_repo
 
 PROFILES = ["visual-studio-code", "neovim"]
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "drift_lsp"])
@@ -126,3 +130,14 @@ def save_file(client: LanguageClient, path: Path, text: str, version: int) -> No
     client.text_document_did_save(
         types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
+
+
+def scanned_repo(tmp_path: Path) -> Path:
+    """A scanned Python repo whose naming conventions are approved, with one deviant file."""
+    root = python_repo(tmp_path / "repo")
+    (root / "drift.config.json").write_text(
+        json.dumps({"learning": {"autoApproveThreshold": 0.8, **SMALL_REPO_LEARNING}})
+    )
+    with Workspace.open(root) as workspace:
+        workspace.scan()
+    return root

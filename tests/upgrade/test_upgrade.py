@@ -15,7 +15,7 @@ from support import python_repo
 from drift_lsp.analysis.model import pattern_id_of
 from drift_lsp.cli import main
 from storage.database import DatabaseManager
-from storage.migrate import latest_version, migrate
+from storage.migrate import migrate
 
 from .v1_fixtures import stored_pattern, unified_entry, write_extras, write_shard, write_unified
 
@@ -211,16 +211,18 @@ def test_an_upgraded_or_plain_folder_has_nothing_to_do(
     assert out(capsys, drift(repo, "upgrade")).startswith("nothing to do")
 
 
+GATES = 8  # migrations/drift/0008_gates_and_constraints
+
+
 def test_the_gate_and_constraint_tables_go_down_and_up(tmp_path: Path) -> None:
     DatabaseManager(tmp_path / "drift.db").close()
     conn = apsw.Connection(str(tmp_path / "drift.db"))
     try:
         tables = "SELECT name FROM sqlite_master WHERE name IN ('gate_runs', 'gate_snapshots', 'constraints')"
         assert len(conn.execute(tables).fetchall()) == 3
-        assert migrate(conn, "drift", latest_version("drift") - 1) == [
-            "0008_gates_and_constraints.down"]  # fmt: skip
+        assert migrate(conn, "drift", GATES - 1)[-1] == "0008_gates_and_constraints.down"
         assert conn.execute(tables).fetchall() == []
-        assert migrate(conn, "drift") == ["0008_gates_and_constraints.up"]
+        assert migrate(conn, "drift", GATES) == ["0008_gates_and_constraints.up"]
         assert len(conn.execute(tables).fetchall()) == 3
     finally:
         conn.close()
