@@ -277,6 +277,41 @@ REAL_SHAPES = [
     ("a.js", "let rest = [];\n[first, ...rest] = arr;\n", "style/declaration", "const"),
     ("a.js", "let rest = {};\n({ a, ...rest } = obj);\n", "style/declaration", "const"),
     ("a.js", "let b = 0;\n({ k: { b } } = obj);\n", "style/declaration", "const"),
+    # mobx actionannotation.ts: a name declared by destructuring, reassigned later
+    ("a.ts", "function make(descriptor, bound) {\n    let { value } = descriptor\n"
+     "    if (bound) {\n        value = value.bind(target)\n    }\n    return value\n}\n",
+     "style/declaration", "const"),
+    # mobx decorators.ts: typeof compares two strings, where == and === mean the same
+    ("a.ts", "export function isDecorator(context) {\n"
+     "    return typeof context == \"object\" && typeof context[\"kind\"] == \"string\"\n}\n",
+     "style/equality", "strict"),
+    # mobx: a one-word name with a version number (and the minifier's trailing _)
+    ("a.ts", "function decorate_20223_(value, context) {\n    return value\n}\n",
+     "naming/function", "camelCase"),
+    ("a.py", "def f():\n    utf_8 = 'utf-8'\n    return utf_8\n", "naming/variable",
+     "snake_case"),
+    # rich _win32_console.py: a ctypes structure keeps the C type's name
+    ("a.py", "class CONSOLE_SCREEN_BUFFER_INFO(Structure):\n    _fields_ = []\n",
+     "naming/class", "PascalCase"),
+    # stdlib cookiejar.py: a broad handler that raises the module's own error
+    ("a.py", "try:\n    load()\nexcept Exception:\n    warn()\n"
+     "    raise LoadError('invalid format')\n", "errors/breadth", "specific"),
+    # stdlib http/server.py: a forked child that reports and exits on anything
+    ("a.py", "try:\n    os.execve(script, args, env)\nexcept:\n    handle_error()\n"
+     "    os._exit(127)\n", "errors/breadth", "specific"),
+    # rich progress.py: mypy's suppression of the same concern
+    ("a.py", "def readinto(self, b):  # type: ignore[no-untyped-def, override]\n"
+     "    return 0\n", "types/annotations", "annotated"),
+    # ws websocket.js: a tool comment between the JSDoc and the getter; the setter of a
+    # documented getter; an object literal's methods passed to a call
+    ("a.js", "/** A WebSocket. */\nclass WebSocket {\n  /**\n   * @type {String}\n   */\n"
+     "  get binaryType() {\n    return this._binaryType;\n  }\n\n"
+     "  set binaryType(type) {\n    this._binaryType = type;\n  }\n\n"
+     "  /**\n   * @type {Function}\n   */\n  /* istanbul ignore next */\n"
+     "  get onclose() {\n    return null;\n  }\n}\n", "documentation/docstring", "present"),
+    ("a.js", "Object.defineProperty(WebSocket.prototype, 'onopen', {\n"
+     "  get() {\n    return null;\n  },\n  set(handler) {}\n});\n",
+     "documentation/docstring", "present"),
     # print is a program's output, not a choice against logging
     ("tests/test_api.py", "def test_x():\n    print('debug')\n", "logging/output", "logging"),
     ("pkg/cli.py", "def main():\n    print('done')\n", "logging/output", "logging"),
@@ -309,6 +344,16 @@ def test_the_same_shapes_deviate_where_they_should() -> None:
     assert reported("lib/core.js", "console.log('x');\n", "logging/output", "logger")
     assert reported("a.py", "try:\n    run()\nexcept Exception:\n    cleanup()\n",
                     "errors/breadth", "specific") == ["broad"]  # fmt: skip
+    assert reported("a.ts", "let { value } = descriptor\nuse(value)\n", "style/declaration",
+                    "const") == ["let"]  # fmt: skip
+    assert reported("a.ts", 'if (kind == "object") {}\n', "style/equality", "strict")
+    assert reported("a.py", "class CONSOLE_INFO(Base):\n    pass\n", "naming/class",
+                    "PascalCase")  # fmt: skip
+    assert reported("a.py", "def readinto(self, b):  # type: ignore[override]\n    return 0\n",
+                    "types/annotations", "annotated") == ["unannotated"]  # fmt: skip
+    assert reported("a.js", "/** A. */\nclass A {\n  get size() {\n    return 1;\n  }\n"
+                    "  set size(v) {}\n}\n", "documentation/docstring", "present") == [
+        "missing", "missing"]  # fmt: skip
 
 
 def test_es5_constructors_count_as_classes() -> None:

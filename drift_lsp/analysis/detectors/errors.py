@@ -25,8 +25,10 @@ def _caught_type(clause: tree_sitter.Node) -> tree_sitter.Node | None:
     return value
 
 
-# A bare `raise` statement on a line of its own: the handler passes the error on.
-_RERAISE = re.compile(rb"^[ \t]*raise[ \t]*(?:#[^\n]*)?$", re.M)
+# A line that raises or ends the process: the handler passes the error on (bare `raise`),
+# turns it into the module's own error (`raise LoadError(…)`, as ruff's BLE001 allows), or
+# exits (a forked child's `os._exit(127)`), so it swallows nothing.
+_PASSES_ON = re.compile(rb"^[ \t]*(?:raise\b|(?:os\._exit|sys\.exit)\()", re.M)
 
 
 def _breadth(node: tree_sitter.Node, source: Source) -> str | None:
@@ -38,7 +40,7 @@ def _breadth(node: tree_sitter.Node, source: Source) -> str | None:
         body = _body(node)
         if body is not None:
             line_start = source.data.rfind(b"\n", 0, body.start_byte) + 1
-            if _RERAISE.search(source.data, line_start, body.end_byte):
+            if _PASSES_ON.search(source.data, line_start, body.end_byte):
                 return None
     return kind
 

@@ -67,11 +67,25 @@ def _is_constructor(function: tree_sitter.Node, name: str, source: Source) -> bo
     return re.search(uses, source.data) is not None
 
 
+# ctypes bases: a class deriving from one mirrors a C struct and takes its name from C
+# (rich's `class CONSOLE_SCREEN_BUFFER_INFO(Structure)` is the Win32 type).
+_C_TYPE_BASE = re.compile(rb"\b(?:(?:BigEndian|LittleEndian)?Structure|Union)\b")
+
+
+def _mirrors_c_type(definition: tree_sitter.Node, source: Source) -> bool:
+    bases = definition.child_by_field_name("superclasses")
+    return bases is not None and bool(
+        _C_TYPE_BASE.search(source.data, bases.start_byte, bases.end_byte)
+    )
+
+
 def _class(node: tree_sitter.Node, source: Source) -> str | None:
     """Classes, interfaces, type aliases and enums; and ES5 constructor functions
     (`function Runner() { this.x = … }`), which are classes written the old way."""
     parent = node.parent.type
     if parent == "function_definition":
+        return None
+    if parent == "class_definition" and _mirrors_c_type(node.parent, source):
         return None
     if parent in _JS_FUNCTIONS:
         style = _name_style(node, source)

@@ -95,11 +95,13 @@ def _fix_quotes(request: FixRequest) -> QuickFix | None:
 
 
 def _declared_names(node: tree_sitter.Node, source: Source) -> list[str]:
+    # `let { value } = descriptor` declares `value`, which a later `value = …` reassigns.
     return [
         source.text(name)
         for declarator in node.named_children
         if declarator.type == "variable_declarator"
-        and (name := declarator.child_by_field_name("name")) is not None
+        and (target := declarator.child_by_field_name("name")) is not None
+        for name in _pattern_names(target)
     ]
 
 
@@ -175,12 +177,21 @@ def _fix_declaration(request: FixRequest) -> QuickFix | None:
 _NULLISH = frozenset({"null", "undefined"})
 
 
+def _is_typeof(node: tree_sitter.Node) -> bool:
+    if node.type != "unary_expression":
+        return False
+    operator = node.child_by_field_name("operator")
+    return operator is not None and operator.type == "typeof"
+
+
 def _equality(node: tree_sitter.Node, source: Source) -> str | None:
     if source.text(node) in ("===", "!=="):
         return "strict"
     # `x == null` is the idiom for "null or undefined", not a style: `===` would change it.
+    # `typeof x == "string"` compares two strings: both operators mean the same there
+    # (ESLint's eqeqeq "smart" allows both idioms).
     comparison = node.parent
-    if any(source.text(side) in _NULLISH for side in comparison.named_children):
+    if any(source.text(side) in _NULLISH or _is_typeof(side) for side in comparison.named_children):
         return None
     return "loose"
 

@@ -38,6 +38,8 @@ DETECTORS = (
         suppressed_by=(
             *("ANN201", "ANN202", "ANN204", "ANN205", "ANN206"),
             *("explicit-function-return-type", "explicit-module-boundary-types"),
+            # mypy's `# type: ignore[no-untyped-def]`
+            "no-untyped-def",
         ),
     ),
     Detector(

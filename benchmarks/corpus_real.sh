@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds the real-code precision corpus (issue 12) under ${1:-/work/corpus}: PyPI sdists with
+# their tests, npm JavaScript packages, TypeScript packages that ship their .ts sources, and a
+# slice of this interpreter's stdlib. Each project is its own git repository committed with an
+# old date, because confidence uses the age of the history. Then:
+#     python benchmarks/precision_bench.py ${1:-/work/corpus}/*
+set -euo pipefail
+out=${1:-/work/corpus}
+python=${PYTHON:-python3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out"
+
+commit() {
+    git -C "$1" init -q
+    git -C "$1" add -A
+    GIT_AUTHOR_DATE=2022-01-01T00:00:00 GIT_COMMITTER_DATE=2022-01-01T00:00:00 \
+        git -C "$1" -c user.name=corpus -c user.email=corpus@example.invalid commit -qm import
+}
+
+for spec in attrs==23.2.0 click==8.1.7 requests==2.31.0 packaging==23.2 rich==13.7.0; do
+    name=${spec%%==*}
+    [ -d "$out/$name" ] && continue
+    "$python" -m pip download -q --no-deps --no-binary :all: "$spec" -d "$work/sd" 2>/dev/null
+    mkdir -p "$out/$name"
+    tar xzf "$work/sd/$name-${spec##*==}.tar.gz" -C "$out/$name" --strip-components=1
+    commit "$out/$name"
+done
+
+# JavaScript: the published package as is, minus the browser bundle mocha builds from lib/.
+# TypeScript: only src/ and the manifests (the published .js/.d.ts are build output).
+for spec in express@4.18.2 mocha@10.2.0 commander@11.1.0 ws@8.16.0 rxjs@7.8.1 mobx@6.12.0; do
+    name=${spec%@*}
+    [ -d "$out/$name" ] && continue
+    (cd "$work" && npm pack -q "$spec" >/dev/null)
+    mkdir -p "$out/$name"
+    tar xzf "$work/$name-${spec#*@}.tgz" -C "$out/$name" --strip-components=1
+    case $name in
+        mocha) rm -f "$out/$name/mocha.js" "$out/$name/mocha.js.map" ;;
+        rxjs | mobx)
+            find "$out/$name" -mindepth 1 -maxdepth 1 \
+                ! -name src ! -name package.json ! -name tsconfig.json ! -name README.md \
+                -exec rm -rf {} + ;;
+    esac
+    commit "$out/$name"
+done
+
+if [ ! -d "$out/stdlib" ]; then
+    stdlib=$("$python" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+    mkdir -p "$out/stdlib"
+    for folder in email json http; do
+        cp -r "$stdlib/$folder" "$out/stdlib/$folder"
+    done
+    find "$out/stdlib" -name __pycache__ -prune -exec rm -rf {} +
+    commit "$out/stdlib"
+fi
