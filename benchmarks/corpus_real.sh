@@ -18,18 +18,21 @@ commit() {
         git -C "$1" -c user.name=corpus -c user.email=corpus@example.invalid commit -qm import
 }
 
-for spec in attrs==23.2.0 click==8.1.7 requests==2.31.0 packaging==23.2 rich==13.7.0; do
+for spec in attrs==23.2.0 click==8.1.7 requests==2.31.0 packaging==23.2 rich==13.7.0 \
+    flask==3.0.0 jinja2==3.1.2 marshmallow==3.20.1; do
     name=${spec%%==*}
     [ -d "$out/$name" ] && continue
-    "$python" -m pip download -q --no-deps --no-binary :all: "$spec" -d "$work/sd" 2>/dev/null
+    # The sdist's file name is the project's spelling (Jinja2-3.1.2.tar.gz): one per folder.
+    "$python" -m pip download -q --no-deps --no-binary :all: "$spec" -d "$work/sd/$name" 2>/dev/null
     mkdir -p "$out/$name"
-    tar xzf "$work/sd/$name-${spec##*==}.tar.gz" -C "$out/$name" --strip-components=1
+    tar xzf "$work/sd/$name"/*.tar.gz -C "$out/$name" --strip-components=1
     commit "$out/$name"
 done
 
 # JavaScript: the published package as is, minus the browser bundle mocha builds from lib/.
 # TypeScript: only src/ and the manifests (the published .js/.d.ts are build output).
-for spec in express@4.18.2 mocha@10.2.0 commander@11.1.0 ws@8.16.0 rxjs@7.8.1 mobx@6.12.0; do
+for spec in express@4.18.2 mocha@10.2.0 commander@11.1.0 ws@8.16.0 koa@2.14.2 body-parser@1.20.2 \
+    rxjs@7.8.1 mobx@6.12.0 immer@10.0.3; do
     name=${spec%@*}
     [ -d "$out/$name" ] && continue
     (cd "$work" && npm pack -q "$spec" >/dev/null)
@@ -37,7 +40,7 @@ for spec in express@4.18.2 mocha@10.2.0 commander@11.1.0 ws@8.16.0 rxjs@7.8.1 mo
     tar xzf "$work/$name-${spec#*@}.tgz" -C "$out/$name" --strip-components=1
     case $name in
         mocha) rm -f "$out/$name/mocha.js" "$out/$name/mocha.js.map" ;;
-        rxjs | mobx)
+        rxjs | mobx | immer)
             find "$out/$name" -mindepth 1 -maxdepth 1 \
                 ! -name src ! -name package.json ! -name tsconfig.json ! -name README.md \
                 -exec rm -rf {} + ;;

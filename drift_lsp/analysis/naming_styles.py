@@ -19,8 +19,9 @@ _SHOWS_STYLE = re.compile(r"[A-Z]|[^\W_][_-]+[^\W_]").search
 # The same test on a name's UTF-8 bytes (`shows_style(data, start, end)`), letting any
 # non-ASCII name through to the full check.
 shows_style = re.compile(rb"[A-Z\x80-\xff]|[^\W_][_-]+[^\W_]").search
-# Underscores that only set numbers apart: no word break of a style.
-_NUMBER_SUFFIX = re.compile(r"[^\W_\d][^\W_]*(?:_+\d+)+").fullmatch
+# One word and a year or version stamp (mobx's `decorate_20223_` for the 2022.3 decorators,
+# `cp_1252`): the underscore sets a number apart, not words. (`load_1` stays snake_case.)
+_NUMBER_SUFFIX = re.compile(r"[^\W_\d][^\W_]*(?:_+\d{4,})+").fullmatch
 
 
 def naming_style(name: str) -> str | None:
@@ -37,7 +38,6 @@ def naming_style(name: str) -> str | None:
         # much as a constant: evidence of no style either way.
         return UPPER if "_" in core else None
     if "_" in core:
-        # `decorate_20223`, `utf_8`: one word and a number, in any style's code.
         if _NUMBER_SUFFIX(core):
             return None
         return SNAKE if core == core.lower() else None

@@ -45,8 +45,10 @@ def _openers(language: Language | None) -> tuple[str, ...]:
 # Other linters' markers: (marker, the lines it covers) → the codes it names, if any.
 _NOQA = re.compile(r"#\s*noqa\b(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
 _PYLINT = re.compile(r"#\s*pylint:\s*disable=([\w\-, ]+)")
-# mypy's error codes; a bare `# type: ignore` is about types only, so it names none here.
-_MYPY = re.compile(r"#\s*type:\s*ignore\[([\w\-, ]+)\]")
+# mypy's error codes. A bare `# type: ignore` silences every type error on its line, which
+# is not everything Drift says: it names itself, for the detectors about types to list.
+_MYPY = re.compile(r"#\s*type:\s*ignore\b(?:\[([\w\-, ]+)\])?")
+BARE_TYPE_IGNORE = "type: ignore"
 _ESLINT = re.compile(
     r"(//|/\*)\s*eslint-(disable-next-line|disable-line|disable|enable)\b([^*\n]*)"
 )
@@ -99,8 +101,10 @@ def _other_linters(text: str, found: Suppressions) -> None:
         if "noqa" in line or "pylint" in line or "type:" in line:
             for match in _NOQA.finditer(line):
                 _add(found.lint, number, _codes(match.group(1)))
-            for match in (*_PYLINT.finditer(line), *_MYPY.finditer(line)):
+            for match in _PYLINT.finditer(line):
                 _add(found.lint, number, _codes(match.group(1)))
+            for match in _MYPY.finditer(line):
+                _add(found.lint, number, _codes(match.group(1)) or {BARE_TYPE_IGNORE})
         if "eslint-" not in line:
             continue
         for match in _ESLINT.finditer(line):
@@ -117,7 +121,7 @@ def _other_linters(text: str, found: Suppressions) -> None:
 
 def find_suppressions(text: str, language: Language | None = None) -> Suppressions:
     found = Suppressions()
-    if "noqa" in text or "pylint" in text or "eslint-" in text or "type: ignore[" in text:
+    if "noqa" in text or "pylint" in text or "eslint-" in text or "type: ignore" in text:
         _other_linters(text, found)
     if "drift-ignore" not in text:
         return found

@@ -31,17 +31,43 @@ def _caught_type(clause: tree_sitter.Node) -> tree_sitter.Node | None:
 _PASSES_ON = re.compile(rb"^[ \t]*(?:raise\b|(?:os\._exit|sys\.exit)\()", re.M)
 
 
+# Reporting the error with its traceback (`traceback.format_exc()`, `log.exception(…)`,
+# `exc_info=True`): a top-level guard that shows what went wrong.
+_REPORTS = re.compile(rb"\btraceback\.|\.exception\(|\bexc_info\b")
+
+
+def _hands_on(clause: tree_sitter.Node, body: tree_sitter.Node, source: Source) -> bool:
+    """Whether the handler passes the caught error to a call: an error boundary
+    (flask's `except Exception as e: rv = self.handle_user_exception(e)`)."""
+    value = clause.child_by_field_name("value") or next(
+        (c for c in clause.named_children if c.type == "as_pattern"), None
+    )
+    if value is None or value.type != "as_pattern":
+        return False
+    target = value.child_by_field_name("alias")
+    if target is None:
+        return False
+    name = re.escape(source.data[target.start_byte : target.end_byte].strip())
+    argument = re.compile(rb"[(,]\s*(?:\w+=)?" + name + rb"\s*[,)]")
+    return argument.search(source.data, body.start_byte, body.end_byte) is not None
+
+
 def _breadth(node: tree_sitter.Node, source: Source) -> str | None:
     caught = _caught_type(node)
     kind = "bare" if caught is None else "broad" if source.text(caught) in _BROAD else "specific"
-    if kind != "specific":
-        # `except BaseException: cleanup(); raise` cleans up and passes everything on: it
-        # swallows nothing, so catching everything is right there.
-        body = _body(node)
-        if body is not None:
-            line_start = source.data.rfind(b"\n", 0, body.start_byte) + 1
-            if _PASSES_ON.search(source.data, line_start, body.end_byte):
-                return None
+    body = _body(node)
+    if kind == "specific" or body is None:
+        return kind
+    # `except BaseException: cleanup(); raise` cleans up and passes everything on: it
+    # swallows nothing, so catching everything is right there. So do handlers that hand the
+    # error on to be handled, or report it whole.
+    line_start = source.data.rfind(b"\n", 0, body.start_byte) + 1
+    if (
+        _PASSES_ON.search(source.data, line_start, body.end_byte)
+        or _REPORTS.search(source.data, body.start_byte, body.end_byte)
+        or _hands_on(node, body, source)
+    ):
+        return None
     return kind
 
 

@@ -7,6 +7,7 @@ import tree_sitter
 from drift_lsp.analysis.detectors.base import ABSENCE, PRACTICE, Detector
 from drift_lsp.analysis.detectors.documentation import is_public
 from drift_lsp.analysis.source import Source
+from drift_lsp.analysis.suppression import BARE_TYPE_IGNORE
 
 
 def _annotations(node: tree_sitter.Node, source: Source) -> str | None:
@@ -38,8 +39,8 @@ DETECTORS = (
         suppressed_by=(
             *("ANN201", "ANN202", "ANN204", "ANN205", "ANN206"),
             *("explicit-function-return-type", "explicit-module-boundary-types"),
-            # mypy's `# type: ignore[no-untyped-def]`
-            "no-untyped-def",
+            # mypy's `# type: ignore[no-untyped-def]`, or a bare `# type: ignore`
+            *("no-untyped-def", BARE_TYPE_IGNORE),
         ),
     ),
     Detector(
