@@ -303,6 +303,16 @@ REAL_SHAPES = [
     # flask app.py: an error boundary hands the error on to be handled
     ("a.py", "try:\n    rv = dispatch()\nexcept Exception as e:\n"
      "    rv = self.handle_user_exception(e)\n", "errors/breadth", "specific"),
+    # jinja2 environment.py, sandbox.py: the current error goes to a handler, or into the
+    # message of the error raised next
+    ("a.py", "def render(self):\n    try:\n        return self.concat()\n"
+     "    except Exception:\n        return self.environment.handle_exception()\n",
+     "errors/breadth", "specific"),
+    ("a.py", "try:\n    name.fail()\nexcept Exception as e:\n    msg = f'{msg} ({e})'\n",
+     "errors/breadth", "specific"),
+    # rich logging.py: a logging handler reports its own failures through handleError
+    ("a.py", "def emit(self, record):\n    try:\n        self.console.print(record)\n"
+     "    except Exception:\n        self.handleError(record)\n", "errors/breadth", "specific"),
     # flask cli.py: a top-level guard that shows the whole traceback
     ("a.py", "try:\n    load()\nexcept Exception:\n"
      "    click.secho(f'{traceback.format_exc()}', err=True)\n", "errors/breadth", "specific"),
@@ -355,6 +365,8 @@ def test_the_same_shapes_deviate_where_they_should() -> None:
     assert reported("a.py", "try:\n    run()\nexcept Exception:\n    cleanup()\n",
                     "errors/breadth", "specific") == ["broad"]  # fmt: skip
     assert reported("a.py", "try:\n    run()\nexcept Exception as e:\n    pass\n",
+                    "errors/breadth", "specific") == ["broad"]  # fmt: skip
+    assert reported("a.py", "try:\n    run()\nexcept Exception:\n    fail = ValueError('x')\n",
                     "errors/breadth", "specific") == ["broad"]  # fmt: skip
     assert reported("a.ts", "let { value } = descriptor\nuse(value)\n", "style/declaration",
                     "const") == ["let"]  # fmt: skip

@@ -32,24 +32,30 @@ _PASSES_ON = re.compile(rb"^[ \t]*(?:raise\b|(?:os\._exit|sys\.exit)\()", re.M)
 
 
 # Reporting the error with its traceback (`traceback.format_exc()`, `log.exception(…)`,
-# `exc_info=True`): a top-level guard that shows what went wrong.
-_REPORTS = re.compile(rb"\btraceback\.|\.exception\(|\bexc_info\b")
+# `exc_info`), or handing the current error to a handler (jinja2's
+# `self.environment.handle_exception()`, `server.handle_error(…)`, cookiejar's
+# `_warn_unhandled_exception()`, a logging handler's `self.handleError(record)`): a
+# top-level guard, not a swallow. (`ValueError(` starts with a capital: not a handler.)
+_REPORTS = re.compile(
+    rb"\btraceback\.|\.exception\(|\bexc_info\b"
+    rb"|\b[a-z_]\w*(?:_exception|_error|Exception|Error)\("
+)
 
 
-def _hands_on(clause: tree_sitter.Node, body: tree_sitter.Node, source: Source) -> bool:
-    """Whether the handler passes the caught error to a call: an error boundary
-    (flask's `except Exception as e: rv = self.handle_user_exception(e)`)."""
+def _uses_error(clause: tree_sitter.Node, body: tree_sitter.Node, source: Source) -> bool:
+    """Whether the handler uses the error it binds: hands it on (flask's `except Exception
+    as e: rv = self.handle_user_exception(e)`) or puts it in its message (`f"{msg} ({e})"`)."""
     value = clause.child_by_field_name("value") or next(
         (c for c in clause.named_children if c.type == "as_pattern"), None
     )
-    if value is None or value.type != "as_pattern":
-        return False
-    target = value.child_by_field_name("alias")
+    target = value.child_by_field_name("alias") if value and value.type == "as_pattern" else None
     if target is None:
         return False
     name = re.escape(source.data[target.start_byte : target.end_byte].strip())
-    argument = re.compile(rb"[(,]\s*(?:\w+=)?" + name + rb"\s*[,)]")
-    return argument.search(source.data, body.start_byte, body.end_byte) is not None
+    return (
+        re.compile(rb"\b" + name + rb"\b").search(source.data, body.start_byte, body.end_byte)
+        is not None
+    )
 
 
 def _breadth(node: tree_sitter.Node, source: Source) -> str | None:
@@ -59,13 +65,13 @@ def _breadth(node: tree_sitter.Node, source: Source) -> str | None:
     if kind == "specific" or body is None:
         return kind
     # `except BaseException: cleanup(); raise` cleans up and passes everything on: it
-    # swallows nothing, so catching everything is right there. So do handlers that hand the
-    # error on to be handled, or report it whole.
+    # swallows nothing, so catching everything is right there. Nor do handlers that report
+    # the error or hand it on.
     line_start = source.data.rfind(b"\n", 0, body.start_byte) + 1
     if (
         _PASSES_ON.search(source.data, line_start, body.end_byte)
         or _REPORTS.search(source.data, body.start_byte, body.end_byte)
-        or _hands_on(node, body, source)
+        or _uses_error(node, body, source)
     ):
         return None
     return kind
