@@ -30,17 +30,20 @@ for spec in attrs==23.2.0 click==8.1.7 requests==2.31.0 packaging==23.2 rich==13
 done
 
 # JavaScript: the published package as is, minus the browser bundle mocha builds from lib/.
-# TypeScript: only src/ and the manifests (the published .js/.d.ts are build output).
+# TypeScript, and moment (ES modules under src/): only src/ and the manifests (the published
+# .js/.d.ts are build output).
 for spec in express@4.18.2 mocha@10.2.0 commander@11.1.0 ws@8.16.0 koa@2.14.2 body-parser@1.20.2 \
-    rxjs@7.8.1 mobx@6.12.0 immer@10.0.3; do
-    name=${spec%@*}
+    moment@2.29.4 rxjs@7.8.1 mobx@6.12.0 immer@10.0.3 @tanstack/query-core@5.17.0 \
+    @trpc/server@10.45.0; do
+    package=${spec%@*}
+    name=$(echo "${package#@}" | tr / -)
     [ -d "$out/$name" ] && continue
-    (cd "$work" && npm pack -q "$spec" >/dev/null)
+    tarball=$(cd "$work" && npm pack -q "$spec" | tail -1)
     mkdir -p "$out/$name"
-    tar xzf "$work/$name-${spec#*@}.tgz" -C "$out/$name" --strip-components=1
+    tar xzf "$work/$tarball" -C "$out/$name" --strip-components=1
     case $name in
         mocha) rm -f "$out/$name/mocha.js" "$out/$name/mocha.js.map" ;;
-        rxjs | mobx | immer)
+        moment | rxjs | mobx | immer | tanstack-query-core | trpc-server)
             find "$out/$name" -mindepth 1 -maxdepth 1 \
                 ! -name src ! -name package.json ! -name tsconfig.json ! -name README.md \
                 -exec rm -rf {} + ;;

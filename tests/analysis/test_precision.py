@@ -291,6 +291,16 @@ REAL_SHAPES = [
      "naming/function", "camelCase"),
     ("a.py", "def f():\n    cp1252 = 'cp1252'\n    cp_1252 = cp1252\n    return cp_1252\n",
      "naming/variable", "camelCase"),
+    # trpc procedureBuilder.ts: a stability marker is a label, not a word break
+    ("a.ts", "class Builder {\n  unstable_concat(proc: Proc): Builder {\n    return this;\n"
+     "  }\n}\n", "naming/method", "camelCase"),
+    # trpc config.ts, types.ts, transformer.ts; tanstack query.ts: `any` in declarations of
+    # types is "any type fits", not a value opted out of checking
+    ("a.ts", "export type AnyRootConfig = RootConfig<{\n  ctx: any;\n  meta: any;\n}>;\n"
+     "export type inferAsyncReturnType<TFunction extends (...args: any) => any> =\n"
+     "  ReturnType<TFunction>;\n"
+     "export interface DataTransformer {\n  serialize(object: any): any;\n}\n"
+     "type Shape = Base & { [key: string]: any };\n", "types/any", "specific"),
     # rich _win32_console.py: a ctypes structure keeps the C type's name
     ("a.py", "class CONSOLE_SCREEN_BUFFER_INFO(Structure):\n    _fields_ = []\n",
      "naming/class", "PascalCase"),
@@ -368,6 +378,14 @@ def test_the_same_shapes_deviate_where_they_should() -> None:
                     "errors/breadth", "specific") == ["broad"]  # fmt: skip
     assert reported("a.py", "try:\n    run()\nexcept Exception:\n    fail = ValueError('x')\n",
                     "errors/breadth", "specific") == ["broad"]  # fmt: skip
+    assert reported(
+        "a.ts",
+        "export function isCancelled(value: any): boolean {\n  return value.cancelled;\n}\n",
+        "types/any",
+        "specific",
+    ) == ["any"]
+    assert reported("a.ts", "class B {\n  unstable_fetch_data(): void {}\n}\n", "naming/method",
+                    "camelCase") == ["snake_case"]  # fmt: skip
     assert reported("a.ts", "let { value } = descriptor\nuse(value)\n", "style/declaration",
                     "const") == ["let"]  # fmt: skip
     assert reported("a.ts", 'if (kind == "object") {}\n', "style/equality", "strict")

@@ -30,11 +30,15 @@ _FIELDS = frozenset({"field_definition", "public_field_definition"})
 _FUNCTION_VALUES = frozenset({"arrow_function", "function_expression"})
 
 
+_STABILITY_MARKER = re.compile(r"^(?:unstable|experimental|unsafe|UNSAFE|UNSTABLE)_(?=[^\W_])")
+
+
 def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
     if not shows_style(source.data, node.start_byte, node.end_byte):
         return None
-    # A `#private` member's `#` is syntax, not style.
-    name = source.text(node).lstrip("#")
+    # A `#private` member's `#` is syntax, not style; a stability marker (trpc's
+    # `unstable_concat`, React's `UNSAFE_componentWillMount`) is a label, not a word break.
+    name = _STABILITY_MARKER.sub("", source.text(node).lstrip("#"), count=1)
     if name.startswith("__") and name.endswith("__"):
         return None
     return naming_style(name)

@@ -18,7 +18,24 @@ def _annotations(node: tree_sitter.Node, source: Source) -> str | None:
     return "annotated" if function.child_by_field_name("return_type") else "unannotated"
 
 
-def _any(node: tree_sitter.Node, source: Source) -> str:
+# Declarations of types rather than values. `any` there is the idiom for "any type fits" in
+# a shape other types are checked against (trpc's `type AnyRootConfig = RootConfig<{ ctx:
+# any }>`, `TFunction extends (...args: any) => any`, `{ [key: string]: any }`), where
+# `unknown` would reject the types it must accept; it opts no value out of checking.
+_TYPE_LEVEL = frozenset(
+    {
+        *("type_alias_declaration", "interface_declaration", "constraint"),
+        *("index_signature", "ambient_declaration"),
+    }
+)
+
+
+def _any(node: tree_sitter.Node, source: Source) -> str | None:
+    ancestor = node.parent
+    while ancestor is not None:
+        if ancestor.type in _TYPE_LEVEL:
+            return None
+        ancestor = ancestor.parent
     annotated = node.named_children[0] if node.named_child_count else None
     is_any = annotated is not None and annotated.type == "predefined_type"
     return "any" if is_any and source.text(annotated) == "any" else "specific"
@@ -47,7 +64,7 @@ DETECTORS = (
         "types/any",
         "types",
         "Use of any",
-        "Whether type annotations fall back to `any`.",
+        "Whether the annotations of values (not declarations of types) fall back to `any`.",
         "declaration",
         classify=_any,
         values={"any": ABSENCE, "specific": PRACTICE},
