@@ -291,6 +291,9 @@ REAL_SHAPES = [
      "naming/function", "camelCase"),
     ("a.py", "def f():\n    cp1252 = 'cp1252'\n    cp_1252 = cp1252\n    return cp_1252\n",
      "naming/variable", "camelCase"),
+    # trpc standalone.ts: a package's exports decide how it is imported
+    ("a.ts", "import http from 'http';\nimport express from 'express';\n",
+     "imports/default_named", "named"),
     # trpc procedureBuilder.ts: a stability marker is a label, not a word break
     ("a.ts", "class Builder {\n  unstable_concat(proc: Proc): Builder {\n    return this;\n"
      "  }\n}\n", "naming/method", "camelCase"),
