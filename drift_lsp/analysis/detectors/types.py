@@ -30,7 +30,22 @@ _TYPE_LEVEL = frozenset(
 )
 
 
+def _overrides(annotation: tree_sitter.Node) -> bool:
+    """A parameter's or the return type of an `override` method: the base class's signature
+    (trpc's `override _transform(chunk: any, …)` of a Node stream), not the code's choice."""
+    holder = annotation.parent
+    if holder is not None and holder.type in ("required_parameter", "optional_parameter"):
+        holder = holder.parent.parent if holder.parent else None
+    return (
+        holder is not None
+        and holder.type == "method_definition"
+        and any(child.type == "override_modifier" for child in holder.children)
+    )
+
+
 def _any(node: tree_sitter.Node, source: Source) -> str | None:
+    if _overrides(node):
+        return None
     ancestor = node.parent
     while ancestor is not None:
         if ancestor.type in _TYPE_LEVEL:
