@@ -19,7 +19,7 @@ commit() {
 }
 
 for spec in attrs==23.2.0 click==8.1.7 requests==2.31.0 packaging==23.2 rich==13.7.0 \
-    flask==3.0.0 jinja2==3.1.2 marshmallow==3.20.1; do
+    flask==3.0.0 jinja2==3.1.2 marshmallow==3.20.1 urllib3==2.1.0 werkzeug==3.0.1; do
     name=${spec%%==*}
     [ -d "$out/$name" ] && continue
     # The sdist's file name is the project's spelling (Jinja2-3.1.2.tar.gz): one per folder.
@@ -33,8 +33,8 @@ done
 # TypeScript, and moment (ES modules under src/): only src/ and the manifests (the published
 # .js/.d.ts are build output).
 for spec in express@4.18.2 mocha@10.2.0 commander@11.1.0 ws@8.16.0 koa@2.14.2 body-parser@1.20.2 \
-    moment@2.29.4 rxjs@7.8.1 mobx@6.12.0 immer@10.0.3 @tanstack/query-core@5.17.0 \
-    @trpc/server@10.45.0; do
+    semver@7.5.4 moment@2.29.4 rxjs@7.8.1 mobx@6.12.0 immer@10.0.3 @tanstack/query-core@5.17.0 \
+    @trpc/server@10.45.0 effect@2.2.3; do
     package=${spec%@*}
     name=$(echo "${package#@}" | tr / -)
     [ -d "$out/$name" ] && continue
@@ -43,7 +43,7 @@ for spec in express@4.18.2 mocha@10.2.0 commander@11.1.0 ws@8.16.0 koa@2.14.2 bo
     tar xzf "$work/$tarball" -C "$out/$name" --strip-components=1
     case $name in
         mocha) rm -f "$out/$name/mocha.js" "$out/$name/mocha.js.map" ;;
-        moment | rxjs | mobx | immer | tanstack-query-core | trpc-server)
+        moment | rxjs | mobx | immer | tanstack-query-core | trpc-server | effect)
             find "$out/$name" -mindepth 1 -maxdepth 1 \
                 ! -name src ! -name package.json ! -name tsconfig.json ! -name README.md \
                 -exec rm -rf {} + ;;

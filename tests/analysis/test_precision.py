@@ -307,6 +307,23 @@ REAL_SHAPES = [
     # trpc streamSlice.ts: an override takes the base class's signature
     ("a.ts", "class Slice extends Transform {\n  override _transform(chunk: any, done: Cb): any {\n"
      "    done();\n  }\n}\n", "types/any", "specific"),
+    # urllib3 ssl_.py, request.py: all-caps classes named like the project's type aliases
+    ("a.py", "class _TYPE_PEER_CERT_RET_DICT(TypedDict, total=False):\n    subjectAltName: str\n"
+     "\n\nclass _TYPE_FAILEDTELL(Enum):\n    token = 0\n", "naming/class", "PascalCase"),
+    # werkzeug utils.py, urllib3 tests: classes that stand in for functions and decorators
+    ("a.py", "class cached_property(property):\n    pass\n\n\n"
+     "class _raise_once_make_request_function:\n    def __call__(self, *args):\n"
+     "        return None\n", "naming/class", "PascalCase"),
+    # werkzeug file_storage.py, lint.py: a cleanup, or anything in __del__, must not raise
+    ("a.py", "def close(self):\n    try:\n        self.stream.close()\n    except Exception:\n"
+     "        pass\n", "errors/breadth", "specific"),
+    ("a.py", "class It:\n    def __del__(self):\n        try:\n            warn('leak')\n"
+     "        except Exception:\n            pass\n", "errors/breadth", "specific"),
+    # werkzeug console.py, debug/__init__.py: the error is shown or written to the error log
+    ("a.py", "try:\n    exec(code, self.locals)\nexcept Exception:\n    self.showtraceback()\n",
+     "errors/breadth", "specific"),
+    ("a.py", "try:\n    run()\nexcept Exception:\n    sys.stderr.write('failed')\n",
+     "errors/breadth", "specific"),
     # rich _win32_console.py: a ctypes structure keeps the C type's name
     ("a.py", "class CONSOLE_SCREEN_BUFFER_INFO(Structure):\n    _fields_ = []\n",
      "naming/class", "PascalCase"),
@@ -397,8 +414,10 @@ def test_the_same_shapes_deviate_where_they_should() -> None:
     assert reported("a.ts", "let { value } = descriptor\nuse(value)\n", "style/declaration",
                     "const") == ["let"]  # fmt: skip
     assert reported("a.ts", 'if (kind == "object") {}\n', "style/equality", "strict")
-    assert reported("a.py", "class CONSOLE_INFO(Base):\n    pass\n", "naming/class",
-                    "PascalCase")  # fmt: skip
+    assert reported("a.py", "class console_info(Base):\n    pass\n", "naming/class",
+                    "PascalCase") == ["snake_case"]  # fmt: skip
+    assert reported("a.py", "try:\n    self.stream.read()\nexcept Exception:\n    pass\n",
+                    "errors/breadth", "specific") == ["broad"]  # fmt: skip
     assert reported("a.py", "def readinto(self, b):  # type: ignore[override]\n    return 0\n",
                     "types/annotations", "annotated") == ["unannotated"]  # fmt: skip
     assert reported("a.js", "/** A. */\nclass A {\n  get size() {\n    return 1;\n  }\n"

@@ -7,6 +7,7 @@ import re
 import tree_sitter
 
 from drift_lsp.analysis.detectors.base import ABSENCE, PRACTICE, Detector, FixRequest
+from drift_lsp.analysis.detectors.rename import enclosing_function
 from drift_lsp.analysis.model import QuickFix, TextEdit
 from drift_lsp.analysis.source import Source
 
@@ -37,9 +38,30 @@ _PASSES_ON = re.compile(rb"^[ \t]*(?:raise\b|(?:os\._exit|sys\.exit)\()", re.M)
 # `_warn_unhandled_exception()`, a logging handler's `self.handleError(record)`): a
 # top-level guard, not a swallow. (`ValueError(` starts with a capital: not a handler.)
 _REPORTS = re.compile(
-    rb"\btraceback\.|\.exception\(|\bexc_info\b"
+    rb"\btraceback\.|\w*traceback\w*\(|\.exception\(|\bexc_info\b|\bstderr\b"
     rb"|\b[a-z_]\w*(?:_exception|_error|Exception|Error)\("
 )
+
+# Releasing a resource must not raise, whatever went wrong: werkzeug's `try: self.stream.close()
+# except Exception: pass` is `contextlib.suppress(Exception)` around a cleanup.
+_CLEANUP_CALL = re.compile(
+    rb"(?:await\s+)?[\w.]*\b(?:close|aclose|shutdown|release|cleanup|terminate|kill|unlink|rmtree)"
+    rb"\([^\n]*\)"
+)
+
+
+def _guards_cleanup(clause: tree_sitter.Node, source: Source) -> bool:
+    """Whether the handler's `try` does nothing but one cleanup call, or sits in `__del__`
+    (where an exception can only be printed as a warning)."""
+    guarded = clause.parent.child_by_field_name("body") if clause.parent else None
+    statements = [c for c in guarded.named_children if c.type != "comment"] if guarded else []
+    if len(statements) == 1 and _CLEANUP_CALL.fullmatch(
+        source.data, statements[0].start_byte, statements[0].end_byte
+    ):
+        return True
+    function = enclosing_function(clause)
+    name = function.child_by_field_name("name") if function else None
+    return name is not None and source.text(name) == "__del__"
 
 
 def _uses_error(clause: tree_sitter.Node, body: tree_sitter.Node, source: Source) -> bool:
@@ -72,6 +94,7 @@ def _breadth(node: tree_sitter.Node, source: Source) -> str | None:
         _PASSES_ON.search(source.data, line_start, body.end_byte)
         or _REPORTS.search(source.data, body.start_byte, body.end_byte)
         or _uses_error(node, body, source)
+        or _guards_cleanup(node, source)
     ):
         return None
     return kind

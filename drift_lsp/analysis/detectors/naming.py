@@ -9,7 +9,7 @@ import tree_sitter
 
 from drift_lsp.analysis.detectors.base import Detector
 from drift_lsp.analysis.detectors.rename import enclosing_function, rename_in_scope
-from drift_lsp.analysis.naming_styles import PASCAL, UPPER, naming_style, shows_style
+from drift_lsp.analysis.naming_styles import PASCAL, SNAKE, UPPER, naming_style, shows_style
 from drift_lsp.analysis.source import Source
 
 _SELF = frozenset({"self", "cls"})
@@ -83,6 +83,17 @@ def _mirrors_c_type(definition: tree_sitter.Node, source: Source) -> bool:
     )
 
 
+# A class that is called or read like a function (`__call__`, a descriptor's `__get__`, a
+# `property`) takes a function's name, as the builtins `property` and `cached_property` do.
+_FUNCTION_LIKE = re.compile(rb"\bdef\s+__(?:call|get)__\b|\(\s*(?:\w+\.)?property\s*\)")
+
+
+def _stands_in_for_a_function(definition: tree_sitter.Node, source: Source) -> bool:
+    return (
+        _FUNCTION_LIKE.search(source.data, definition.start_byte, definition.end_byte) is not None
+    )
+
+
 def _class(node: tree_sitter.Node, source: Source) -> str | None:
     """Classes, interfaces, type aliases and enums; and ES5 constructor functions
     (`function Runner() { this.x = … }`), which are classes written the old way."""
@@ -96,7 +107,19 @@ def _class(node: tree_sitter.Node, source: Source) -> str | None:
         if style == PASCAL and _is_constructor(node.parent, source.text(node), source):
             return style
         return None
-    return _name_style(node, source)
+    style = _name_style(node, source)
+    if style == UPPER:
+        # An all-caps class mirrors a name from elsewhere on purpose: a C struct, a sentinel
+        # or a type named like the project's type aliases (urllib3's `class
+        # _TYPE_PEER_CERT_RET_DICT(TypedDict)`), never a case style slipped by mistake.
+        return None
+    if (
+        style == SNAKE
+        and parent == "class_definition"
+        and _stands_in_for_a_function(node.parent, source)
+    ):
+        return None
+    return style
 
 
 def _holds_function(field: tree_sitter.Node) -> bool:
