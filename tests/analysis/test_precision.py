@@ -312,6 +312,7 @@ REAL_SHAPES = [
      "\n\nclass _TYPE_FAILEDTELL(Enum):\n    token = 0\n", "naming/class", "PascalCase"),
     # werkzeug utils.py, urllib3 tests: classes that stand in for functions and decorators
     ("a.py", "class cached_property(property):\n    pass\n\n\n"
+     "class environ_property(_DictAccessorProperty[_T]):\n    read_only = True\n\n\n"
      "class _raise_once_make_request_function:\n    def __call__(self, *args):\n"
      "        return None\n", "naming/class", "PascalCase"),
     # werkzeug file_storage.py, lint.py: a cleanup, or anything in __del__, must not raise

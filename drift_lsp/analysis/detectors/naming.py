@@ -84,8 +84,9 @@ def _mirrors_c_type(definition: tree_sitter.Node, source: Source) -> bool:
 
 
 # A class that is called or read like a function (`__call__`, a descriptor's `__get__`, a
-# `property`) takes a function's name, as the builtins `property` and `cached_property` do.
-_FUNCTION_LIKE = re.compile(rb"\bdef\s+__(?:call|get)__\b|\(\s*(?:\w+\.)?property\s*\)")
+# `property`, werkzeug's `environ_property(_DictAccessorProperty[T])`) takes a function's name,
+# as the builtins `property` and `cached_property` do.
+_FUNCTION_LIKE = re.compile(rb"\bdef\s+__(?:call|get)__\b|\(\s*[\w.]*(?:property|Property)\b")
 
 
 def _stands_in_for_a_function(definition: tree_sitter.Node, source: Source) -> bool:
