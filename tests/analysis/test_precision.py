@@ -325,6 +325,13 @@ REAL_SHAPES = [
      "errors/breadth", "specific"),
     ("a.py", "try:\n    run()\nexcept Exception:\n    sys.stderr.write('failed')\n",
      "errors/breadth", "specific"),
+    # effect Unify.ts: a type named after the value it is the type of
+    ("a.ts", "export declare const unifySymbol: unique symbol\n"
+     "export type unifySymbol = typeof unifySymbol\n", "naming/class", "PascalCase"),
+    # effect resource.ts: variance markers; a parameter there for its position
+    ("a.ts", "const variance = {\n  _E: (_: any) => _,\n}\n"
+     "function get(_target: any, prop: string): string {\n  return prop\n}\n",
+     "types/any", "specific"),
     # rich _win32_console.py: a ctypes structure keeps the C type's name
     ("a.py", "class CONSOLE_SCREEN_BUFFER_INFO(Structure):\n    _fields_ = []\n",
      "naming/class", "PascalCase"),

@@ -95,6 +95,16 @@ def _stands_in_for_a_function(definition: tree_sitter.Node, source: Source) -> b
     )
 
 
+def _mirrors_a_value(name: tree_sitter.Node, source: Source) -> bool:
+    """`type unifySymbol = typeof unifySymbol`: the type is named after its value."""
+    value = name.parent.child_by_field_name("value")
+    return (
+        value is not None
+        and value.type == "type_query"
+        and source.text(value).removeprefix("typeof").strip() == source.text(name)
+    )
+
+
 def _class(node: tree_sitter.Node, source: Source) -> str | None:
     """Classes, interfaces, type aliases and enums; and ES5 constructor functions
     (`function Runner() { this.x = … }`), which are classes written the old way."""
@@ -107,6 +117,8 @@ def _class(node: tree_sitter.Node, source: Source) -> str | None:
         style = _name_style(node, source)
         if style == PASCAL and _is_constructor(node.parent, source.text(node), source):
             return style
+        return None
+    if parent == "type_alias_declaration" and _mirrors_a_value(node, source):
         return None
     style = _name_style(node, source)
     if style == UPPER:

@@ -43,8 +43,18 @@ def _overrides(annotation: tree_sitter.Node) -> bool:
     )
 
 
+def _ignored_parameter(annotation: tree_sitter.Node, source: Source) -> bool:
+    """`_`-named parameters are there for their position (`(_target: any, prop: string)`) or
+    as a phantom (effect's variance markers `_A: (_: any) => _`): their type says nothing."""
+    parameter = annotation.parent
+    if parameter is None or parameter.type not in ("required_parameter", "optional_parameter"):
+        return False
+    name = parameter.child_by_field_name("pattern")
+    return name is not None and source.text(name).startswith("_")
+
+
 def _any(node: tree_sitter.Node, source: Source) -> str | None:
-    if _overrides(node):
+    if _overrides(node) or _ignored_parameter(node, source):
         return None
     ancestor = node.parent
     while ancestor is not None:
