@@ -328,6 +328,10 @@ REAL_SHAPES = [
     # effect Unify.ts: a type named after the value it is the type of
     ("a.ts", "export declare const unifySymbol: unique symbol\n"
      "export type unifySymbol = typeof unifySymbol\n", "naming/class", "PascalCase"),
+    # trpc types.ts, initTRPC.ts: generic aliases are functions of types; `$` is a sigil
+    ("a.ts", "export type inferRouterDef<TRouter extends AnyRouter> = TRouter['_def'];\n"
+     "function create<T>() {\n  type $Generics = Config<T>;\n}\n", "naming/class",
+     "PascalCase"),
     # effect resource.ts: variance markers; a parameter there for its position
     ("a.ts", "const variance = {\n  _E: (_: any) => _,\n}\n"
      "function get(_target: any, prop: string): string {\n  return prop\n}\n",
@@ -415,6 +419,7 @@ def test_the_same_shapes_deviate_where_they_should() -> None:
         "types/any",
         "specific",
     ) == ["any"]
+    assert reported("a.ts", "type routerDef = Router['_def'];\n", "naming/class", "PascalCase")
     assert reported("a.ts", "class S extends T {\n  override f(c: string) {\n    let x: any = c;\n"
                     "  }\n}\n", "types/any", "specific") == ["any"]  # fmt: skip
     assert reported("a.ts", "class B {\n  unstable_fetch_data(): void {}\n}\n", "naming/method",

@@ -9,7 +9,14 @@ import tree_sitter
 
 from drift_lsp.analysis.detectors.base import Detector
 from drift_lsp.analysis.detectors.rename import enclosing_function, rename_in_scope
-from drift_lsp.analysis.naming_styles import PASCAL, SNAKE, UPPER, naming_style, shows_style
+from drift_lsp.analysis.naming_styles import (
+    CAMEL,
+    PASCAL,
+    SNAKE,
+    UPPER,
+    naming_style,
+    shows_style,
+)
 from drift_lsp.analysis.source import Source
 
 _SELF = frozenset({"self", "cls"})
@@ -36,9 +43,10 @@ _STABILITY_MARKER = re.compile(r"^(?:unstable|experimental|unsafe|UNSAFE|UNSTABL
 def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
     if not shows_style(source.data, node.start_byte, node.end_byte):
         return None
-    # A `#private` member's `#` is syntax, not style; a stability marker (trpc's
-    # `unstable_concat`, React's `UNSAFE_componentWillMount`) is a label, not a word break.
-    name = _STABILITY_MARKER.sub("", source.text(node).lstrip("#"), count=1)
+    # A `#private` member's `#` is syntax and a `$` a sigil (trpc's `$Generics`), not style;
+    # a stability marker (trpc's `unstable_concat`, React's `UNSAFE_componentWillMount`) is a
+    # label, not a word break.
+    name = _STABILITY_MARKER.sub("", source.text(node).lstrip("#$"), count=1)
     if name.startswith("__") and name.endswith("__"):
         return None
     return naming_style(name)
@@ -121,6 +129,14 @@ def _class(node: tree_sitter.Node, source: Source) -> str | None:
     if parent == "type_alias_declaration" and _mirrors_a_value(node, source):
         return None
     style = _name_style(node, source)
+    if (
+        style == CAMEL
+        and parent == "type_alias_declaration"
+        and node.parent.child_by_field_name("type_parameters") is not None
+    ):
+        # A generic alias computes a type from its parameters, a function of types, and may
+        # be named like one (trpc's `inferRouterInputs<TRouter>`).
+        return None
     if style == UPPER:
         # An all-caps class mirrors a name from elsewhere on purpose: a C struct, a sentinel
         # or a type named like the project's type aliases (urllib3's `class
