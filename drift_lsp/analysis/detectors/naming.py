@@ -37,7 +37,7 @@ _FIELDS = frozenset({"field_definition", "public_field_definition"})
 _FUNCTION_VALUES = frozenset({"arrow_function", "function_expression"})
 
 
-_STABILITY_MARKER = re.compile(r"^(?:unstable|experimental|unsafe|UNSAFE|UNSTABLE)_(?=[^\W_])")
+_STABILITY_MARKERS = ("unstable_", "experimental_", "unsafe_", "UNSAFE_", "UNSTABLE_")
 
 
 def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
@@ -46,7 +46,9 @@ def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
     # A `#private` member's `#` is syntax and a `$` a sigil (trpc's `$Generics`), not style;
     # a stability marker (trpc's `unstable_concat`, React's `UNSAFE_componentWillMount`) is a
     # label, not a word break.
-    name = _STABILITY_MARKER.sub("", source.text(node).lstrip("#$"), count=1)
+    name = source.text(node).lstrip("#$")
+    if name.startswith(_STABILITY_MARKERS):
+        name = name.partition("_")[2] or name
     if name.startswith("__") and name.endswith("__"):
         return None
     return naming_style(name)

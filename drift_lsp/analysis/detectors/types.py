@@ -18,18 +18,6 @@ def _annotations(node: tree_sitter.Node, source: Source) -> str | None:
     return "annotated" if function.child_by_field_name("return_type") else "unannotated"
 
 
-# Declarations of types rather than values. `any` there is the idiom for "any type fits" in
-# a shape other types are checked against (trpc's `type AnyRootConfig = RootConfig<{ ctx:
-# any }>`, `TFunction extends (...args: any) => any`, `{ [key: string]: any }`), where
-# `unknown` would reject the types it must accept; it opts no value out of checking.
-_TYPE_LEVEL = frozenset(
-    {
-        *("type_alias_declaration", "interface_declaration", "constraint"),
-        *("index_signature", "ambient_declaration"),
-    }
-)
-
-
 def _overrides(annotation: tree_sitter.Node) -> bool:
     """A parameter's or the return type of an `override` method: the base class's signature
     (trpc's `override _transform(chunk: any, …)` of a Node stream), not the code's choice."""
@@ -54,16 +42,14 @@ def _ignored_parameter(annotation: tree_sitter.Node, source: Source) -> bool:
 
 
 def _any(node: tree_sitter.Node, source: Source) -> str | None:
+    if source.inside("_type_level", node):
+        return None
+    annotated = node.named_children[0] if node.named_child_count else None
+    if annotated is None or annotated.type != "predefined_type" or source.text(annotated) != "any":
+        return "specific"
     if _overrides(node) or _ignored_parameter(node, source):
         return None
-    ancestor = node.parent
-    while ancestor is not None:
-        if ancestor.type in _TYPE_LEVEL:
-            return None
-        ancestor = ancestor.parent
-    annotated = node.named_children[0] if node.named_child_count else None
-    is_any = annotated is not None and annotated.type == "predefined_type"
-    return "any" if is_any and source.text(annotated) == "any" else "specific"
+    return "any"
 
 
 DETECTORS = (
