@@ -5,9 +5,10 @@ practice, and whether every quick fix still parses.
     python benchmarks/precision_bench.py CORPUS_DIR… [--drift PATH] [--json]
 
 Each CORPUS_DIR is a project committed to git with an old date (confidence uses the age of
-the history). It is copied into a temporary folder, scanned (`drift scan .`) and checked
-whole (`drift check . --format json`) with the `drift` given (default: this interpreter's),
-so the same command measures another checkout, e.g. main's `.venv/bin/drift`.
+the history; `benchmarks/corpus_real.sh` builds such a corpus of PyPI, npm and stdlib code).
+It is copied into a temporary folder, scanned (`drift scan .`) and checked whole (`drift
+check . --format json`) with the `drift` given (default: this interpreter's), so the same
+command measures another checkout, e.g. main's `.venv/bin/drift`.
 
 Then, in the same copy, one file per planted deviation — a name, quote, equality operator,
 declaration or import written against an approved convention — is checked alone; recall is

@@ -19,6 +19,9 @@ _SHOWS_STYLE = re.compile(r"[A-Z]|[^\W_][_-]+[^\W_]").search
 # The same test on a name's UTF-8 bytes (`shows_style(data, start, end)`), letting any
 # non-ASCII name through to the full check.
 shows_style = re.compile(rb"[A-Z\x80-\xff]|[^\W_][_-]+[^\W_]").search
+# One word and a year or version stamp (mobx's `decorate_20223_` for the 2022.3 decorators,
+# `cp_1252`): the underscore sets a number apart, not words. (`load_1` stays snake_case.)
+_NUMBER_SUFFIX = re.compile(r"[^\W_\d][^\W_]*(?:_+\d{4,})+").fullmatch
 
 
 def naming_style(name: str) -> str | None:
@@ -35,6 +38,8 @@ def naming_style(name: str) -> str | None:
         # much as a constant: evidence of no style either way.
         return UPPER if "_" in core else None
     if "_" in core:
+        if _NUMBER_SUFFIX(core):
+            return None
         return SNAKE if core == core.lower() else None
     if core[0].isupper():
         return PASCAL

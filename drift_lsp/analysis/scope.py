@@ -5,8 +5,9 @@ A slot's context carries its scope (`declaration@python`, `declaration@python:te
 `declaration@typescript#packages|web`), so every part of Drift that keys on (detector,
 context) learns, stores and enforces per scope without knowing about scopes: Python
 conventions never reach TypeScript, what tests do (no docstrings, print, broad excepts) is
-never learned as a rule for the source, or back, and packages that differ (one uses `var`,
-another `const`) each keep their own way.
+never learned as a rule for the source, or back, nor is what examples and docs do
+(`python:example`), and packages that differ (one uses `var`, another `const`) each keep
+their own way.
 
 A package is a folder below the workspace root with its own manifest. It learns on its own
 only with enough code of a language to learn from (`MIN_PACKAGE_FILES`); a smaller one
@@ -31,6 +32,7 @@ LANGUAGE_GROUP = {"tsx": "typescript"}
 # others (imports, style) describe the codebase as a whole.
 BY_ROLE = frozenset({"documentation", "types", "logging", "errors", "naming", "tests"})
 _TEST_PARTS = frozenset({"test", "tests", "__tests__", "spec", "testing"})
+_EXAMPLE_PARTS = frozenset({"docs", "doc", "examples", "example", "demo", "demos", "samples"})
 MANIFESTS = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "package.json", "tsconfig.json"})
 MIN_PACKAGE_FILES = 20
 
@@ -49,10 +51,20 @@ def language_group(language: str) -> str:
     return LANGUAGE_GROUP.get(language, language)
 
 
+@lru_cache(maxsize=4096)
+def role_of(rel_path: str) -> str:
+    """ "example" for code written to show, not to ship (docs/, examples/: jinja2's
+    `examples/basic/test_loop_filter.py` is no test, its `docs/examples` are unannotated),
+    "test" for test code, "" for source."""
+    if any(part in _EXAMPLE_PARTS for part in PurePosixPath(rel_path).parts[:-1]):
+        return "example"
+    return "test" if is_test_code(rel_path) else ""
+
+
 def scope_of(rel_path: str, language: str, category: str, package: str = "") -> str:
     scope = language_group(language)
-    if category in BY_ROLE and is_test_code(rel_path):
-        scope += ":test"
+    if category in BY_ROLE and (role := role_of(rel_path)):
+        scope += f":{role}"
     # "/" separates a pattern's value from its context: a package path must not hold one.
     return f"{scope}#{package.replace('/', '|')}" if package else scope
 

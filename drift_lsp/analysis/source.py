@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,27 @@ class Source:
         if starts is None:
             starts = self.memo[name] = {node.start_byte for node in self.captures.get(name, ())}
         return starts
+
+    def inside(self, name: str, node: tree_sitter.Node) -> bool:
+        """Whether `node` lies within a node captured as `name` (an f-string's replacement
+        field, a declaration of types), found by bisecting the outermost captured ranges
+        rather than by walking up the tree."""
+        key = f"inside:{name}"
+        ranges = self.memo.get(key)
+        if ranges is None:
+            starts: list[int] = []
+            ends: list[int] = []
+            # Outermost first where two start together; captured nodes nest, never overlap.
+            for captured in sorted(
+                self.captures.get(name, ()), key=lambda n: (n.start_byte, -n.end_byte)
+            ):
+                if not ends or captured.start_byte >= ends[-1]:
+                    starts.append(captured.start_byte)
+                    ends.append(captured.end_byte)
+            ranges = self.memo[key] = starts, ends
+        starts, ends = ranges
+        index = bisect.bisect_right(starts, node.start_byte) - 1
+        return index >= 0 and node.start_byte < ends[index]
 
     def text(self, node: tree_sitter.Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")

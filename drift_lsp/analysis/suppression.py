@@ -2,10 +2,11 @@
 on the line or the line above, and `drift-ignore-file` near the top of a file.
 
 Other linters' suppressions count too when they are about the same concern: a bare
-`# noqa`, `# noqa: <code>` and `# pylint: disable=<name>` on the line; `// eslint-disable-line
-[rules]` on the line, `// eslint-disable-next-line [rules]` on the next one, and
-`/* eslint-disable [rules] */` until `/* eslint-enable */`. Which codes are about which
-concern is each detector's `suppressed_by`, in the detector table.
+`# noqa`, `# noqa: <code>`, `# pylint: disable=<name>` and mypy's `# type: ignore[<code>]`
+on the line; `// eslint-disable-line [rules]` on the line, `// eslint-disable-next-line
+[rules]` on the next one, and `/* eslint-disable [rules] */` until `/* eslint-enable */`.
+Which codes are about which concern is each detector's `suppressed_by`, in the detector
+table.
 
 Markers count only inside the language's comments (`#` for Python; `//` and `/* */` for
 JavaScript and TypeScript). A comment alone on its line also covers the next line; a
@@ -44,6 +45,10 @@ def _openers(language: Language | None) -> tuple[str, ...]:
 # Other linters' markers: (marker, the lines it covers) → the codes it names, if any.
 _NOQA = re.compile(r"#\s*noqa\b(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
 _PYLINT = re.compile(r"#\s*pylint:\s*disable=([\w\-, ]+)")
+# mypy's error codes. A bare `# type: ignore` silences every type error on its line, which
+# is not everything Drift says: it names itself, for the detectors about types to list.
+_MYPY = re.compile(r"#\s*type:\s*ignore\b(?:\[([\w\-, ]+)\])?")
+BARE_TYPE_IGNORE = "type: ignore"
 _ESLINT = re.compile(
     r"(//|/\*)\s*eslint-(disable-next-line|disable-line|disable|enable)\b([^*\n]*)"
 )
@@ -93,11 +98,13 @@ def _other_linters(text: str, found: Suppressions) -> None:
     for number, line in enumerate(lines):
         if disabled != set():
             _add(found.lint, number, disabled)
-        if "noqa" in line or "pylint" in line:
+        if "noqa" in line or "pylint" in line or "type:" in line:
             for match in _NOQA.finditer(line):
                 _add(found.lint, number, _codes(match.group(1)))
             for match in _PYLINT.finditer(line):
                 _add(found.lint, number, _codes(match.group(1)))
+            for match in _MYPY.finditer(line):
+                _add(found.lint, number, _codes(match.group(1)) or {BARE_TYPE_IGNORE})
         if "eslint-" not in line:
             continue
         for match in _ESLINT.finditer(line):
@@ -114,7 +121,7 @@ def _other_linters(text: str, found: Suppressions) -> None:
 
 def find_suppressions(text: str, language: Language | None = None) -> Suppressions:
     found = Suppressions()
-    if "noqa" in text or "pylint" in text or "eslint-" in text:
+    if "noqa" in text or "pylint" in text or "eslint-" in text or "type: ignore" in text:
         _other_linters(text, found)
     if "drift-ignore" not in text:
         return found

@@ -34,8 +34,8 @@ CASES = [
      ["relative", "absolute"]),
     ("a.js", "import a from 'a';\nconst b = require('b');\n", "imports/module_system",
      ["esm", "commonjs"]),
-    ("a.ts", "import a from 'a';\nimport { b } from 'b';\n", "imports/default_named",
-     ["default", "named"]),
+    ("a.ts", "import a from './a';\nimport { b } from '@/b';\nimport http from 'http';\n",
+     "imports/default_named", ["default", "named"]),
     ("a.js", "import x from './x';\n", "imports/relative", ["relative"]),
     ("a.py", "try:\n    pass\nexcept:\n    pass\nexcept Exception:\n    cleanup()\n"
      "except KeyError as e:\n    log.error('x')\n", "errors/breadth",

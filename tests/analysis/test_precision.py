@@ -197,6 +197,7 @@ SUPPRESSED = [
     ("a.js", "const s = \"x\"; // eslint-disable-line quotes\n", "style/quotes", "single"),
 ]  # fmt: skip
 NOT_SUPPRESSED = [
+    ("a.py", "def loadItem():  # type: ignore\n    pass\n", "naming/function", "snake_case"),
     ("a.py", "try:\n    pass\nexcept:  # noqa: E501\n    pass\n", "errors/breadth", "specific"),
     ("a.js", "if (a == b) {} // eslint-disable-line no-console\n", "style/equality", "strict"),
     ("a.js", "// eslint-disable-next-line eqeqeq\nx();\nif (a == b) {}\n",
@@ -278,6 +279,105 @@ REAL_SHAPES = [
     ("a.js", "let rest = [];\n[first, ...rest] = arr;\n", "style/declaration", "const"),
     ("a.js", "let rest = {};\n({ a, ...rest } = obj);\n", "style/declaration", "const"),
     ("a.js", "let b = 0;\n({ k: { b } } = obj);\n", "style/declaration", "const"),
+    # mobx actionannotation.ts: a name declared by destructuring, reassigned later
+    ("a.ts", "function make(descriptor, bound) {\n    let { value } = descriptor\n"
+     "    if (bound) {\n        value = value.bind(target)\n    }\n    return value\n}\n",
+     "style/declaration", "const"),
+    # mobx decorators.ts: typeof compares two strings, where == and === mean the same
+    ("a.ts", "export function isDecorator(context) {\n"
+     "    return typeof context == \"object\" && typeof context[\"kind\"] == \"string\"\n}\n",
+     "style/equality", "strict"),
+    # mobx: a one-word name with a version number (and the minifier's trailing _)
+    ("a.ts", "function decorate_20223_(value, context) {\n    return value\n}\n",
+     "naming/function", "camelCase"),
+    ("a.py", "def f():\n    cp1252 = 'cp1252'\n    cp_1252 = cp1252\n    return cp_1252\n",
+     "naming/variable", "camelCase"),
+    # trpc standalone.ts: a package's exports decide how it is imported
+    ("a.ts", "import http from 'http';\nimport express from 'express';\n",
+     "imports/default_named", "named"),
+    # trpc procedureBuilder.ts: a stability marker is a label, not a word break
+    ("a.ts", "class Builder {\n  unstable_concat(proc: Proc): Builder {\n    return this;\n"
+     "  }\n}\n", "naming/method", "camelCase"),
+    # trpc config.ts, types.ts, transformer.ts; tanstack query.ts: `any` in declarations of
+    # types is "any type fits", not a value opted out of checking
+    ("a.ts", "export type AnyRootConfig = RootConfig<{\n  ctx: any;\n  meta: any;\n}>;\n"
+     "export type inferAsyncReturnType<TFunction extends (...args: any) => any> =\n"
+     "  ReturnType<TFunction>;\n"
+     "export interface DataTransformer {\n  serialize(object: any): any;\n}\n"
+     "type Shape = Base & { [key: string]: any };\n", "types/any", "specific"),
+    # trpc streamSlice.ts: an override takes the base class's signature
+    ("a.ts", "class Slice extends Transform {\n  override _transform(chunk: any, done: Cb): any {\n"
+     "    done();\n  }\n}\n", "types/any", "specific"),
+    # urllib3 ssl_.py, request.py: all-caps classes named like the project's type aliases
+    ("a.py", "class _TYPE_PEER_CERT_RET_DICT(TypedDict, total=False):\n    subjectAltName: str\n"
+     "\n\nclass _TYPE_FAILEDTELL(Enum):\n    token = 0\n", "naming/class", "PascalCase"),
+    # werkzeug utils.py, urllib3 tests: classes that stand in for functions and decorators
+    ("a.py", "class cached_property(property):\n    pass\n\n\n"
+     "class environ_property(_DictAccessorProperty[_T]):\n    read_only = True\n\n\n"
+     "class _raise_once_make_request_function:\n    def __call__(self, *args):\n"
+     "        return None\n", "naming/class", "PascalCase"),
+    # werkzeug file_storage.py, lint.py: a cleanup, or anything in __del__, must not raise
+    ("a.py", "def close(self):\n    try:\n        self.stream.close()\n    except Exception:\n"
+     "        pass\n", "errors/breadth", "specific"),
+    ("a.py", "class It:\n    def __del__(self):\n        try:\n            warn('leak')\n"
+     "        except Exception:\n            pass\n", "errors/breadth", "specific"),
+    # werkzeug console.py, debug/__init__.py: the error is shown or written to the error log
+    ("a.py", "try:\n    exec(code, self.locals)\nexcept Exception:\n    self.showtraceback()\n",
+     "errors/breadth", "specific"),
+    ("a.py", "try:\n    run()\nexcept Exception:\n    sys.stderr.write('failed')\n",
+     "errors/breadth", "specific"),
+    # effect Unify.ts: a type named after the value it is the type of
+    ("a.ts", "export declare const unifySymbol: unique symbol\n"
+     "export type unifySymbol = typeof unifySymbol\n", "naming/class", "PascalCase"),
+    # trpc types.ts, initTRPC.ts: generic aliases are functions of types; `$` is a sigil
+    ("a.ts", "export type inferRouterDef<TRouter extends AnyRouter> = TRouter['_def'];\n"
+     "function create<T>() {\n  type $Generics = Config<T>;\n}\n", "naming/class",
+     "PascalCase"),
+    # effect resource.ts: variance markers; a parameter there for its position
+    ("a.ts", "const variance = {\n  _E: (_: any) => _,\n}\n"
+     "function get(_target: any, prop: string): string {\n  return prop\n}\n",
+     "types/any", "specific"),
+    # rich _win32_console.py: a ctypes structure keeps the C type's name
+    ("a.py", "class CONSOLE_SCREEN_BUFFER_INFO(Structure):\n    _fields_ = []\n",
+     "naming/class", "PascalCase"),
+    # stdlib cookiejar.py: a broad handler that raises the module's own error
+    ("a.py", "try:\n    load()\nexcept Exception:\n    warn()\n"
+     "    raise LoadError('invalid format')\n", "errors/breadth", "specific"),
+    # stdlib http/server.py: a forked child that reports and exits on anything
+    ("a.py", "try:\n    os.execve(script, args, env)\nexcept:\n    handle_error()\n"
+     "    os._exit(127)\n", "errors/breadth", "specific"),
+    # flask app.py: an error boundary hands the error on to be handled
+    ("a.py", "try:\n    rv = dispatch()\nexcept Exception as e:\n"
+     "    rv = self.handle_user_exception(e)\n", "errors/breadth", "specific"),
+    # jinja2 environment.py, sandbox.py: the current error goes to a handler, or into the
+    # message of the error raised next
+    ("a.py", "def render(self):\n    try:\n        return self.concat()\n"
+     "    except Exception:\n        return self.environment.handle_exception()\n",
+     "errors/breadth", "specific"),
+    ("a.py", "try:\n    name.fail()\nexcept Exception as e:\n    msg = f'{msg} ({e})'\n",
+     "errors/breadth", "specific"),
+    # rich logging.py: a logging handler reports its own failures through handleError
+    ("a.py", "def emit(self, record):\n    try:\n        self.console.print(record)\n"
+     "    except Exception:\n        self.handleError(record)\n", "errors/breadth", "specific"),
+    # flask cli.py: a top-level guard that shows the whole traceback
+    ("a.py", "try:\n    load()\nexcept Exception:\n"
+     "    click.secho(f'{traceback.format_exc()}', err=True)\n", "errors/breadth", "specific"),
+    # jinja2 async_utils.py: a bare `# type: ignore` silences mypy's untyped-def there
+    ("a.py", "def async_variant(normal_func):  # type: ignore\n    return normal_func\n",
+     "types/annotations", "annotated"),
+    # rich progress.py: mypy's suppression of the same concern
+    ("a.py", "def readinto(self, b):  # type: ignore[no-untyped-def, override]\n"
+     "    return 0\n", "types/annotations", "annotated"),
+    # ws websocket.js: a tool comment between the JSDoc and the getter; the setter of a
+    # documented getter; an object literal's methods passed to a call
+    ("a.js", "/** A WebSocket. */\nclass WebSocket {\n  /**\n   * @type {String}\n   */\n"
+     "  get binaryType() {\n    return this._binaryType;\n  }\n\n"
+     "  set binaryType(type) {\n    this._binaryType = type;\n  }\n\n"
+     "  /**\n   * @type {Function}\n   */\n  /* istanbul ignore next */\n"
+     "  get onclose() {\n    return null;\n  }\n}\n", "documentation/docstring", "present"),
+    ("a.js", "Object.defineProperty(WebSocket.prototype, 'onopen', {\n"
+     "  get() {\n    return null;\n  },\n  set(handler) {}\n});\n",
+     "documentation/docstring", "present"),
     # print is a program's output, not a choice against logging
     ("tests/test_api.py", "def test_x():\n    print('debug')\n", "logging/output", "logging"),
     ("pkg/cli.py", "def main():\n    print('done')\n", "logging/output", "logging"),
@@ -310,6 +410,33 @@ def test_the_same_shapes_deviate_where_they_should() -> None:
     assert reported("lib/core.js", "console.log('x');\n", "logging/output", "logger")
     assert reported("a.py", "try:\n    run()\nexcept Exception:\n    cleanup()\n",
                     "errors/breadth", "specific") == ["broad"]  # fmt: skip
+    assert reported("a.py", "try:\n    run()\nexcept Exception as e:\n    pass\n",
+                    "errors/breadth", "specific") == ["broad"]  # fmt: skip
+    assert reported("a.py", "try:\n    run()\nexcept Exception:\n    fail = ValueError('x')\n",
+                    "errors/breadth", "specific") == ["broad"]  # fmt: skip
+    assert reported(
+        "a.ts",
+        "export function isCancelled(value: any): boolean {\n  return value.cancelled;\n}\n",
+        "types/any",
+        "specific",
+    ) == ["any"]
+    assert reported("a.ts", "type routerDef = Router['_def'];\n", "naming/class", "PascalCase")
+    assert reported("a.ts", "class S extends T {\n  override f(c: string) {\n    let x: any = c;\n"
+                    "  }\n}\n", "types/any", "specific") == ["any"]  # fmt: skip
+    assert reported("a.ts", "class B {\n  unstable_fetch_data(): void {}\n}\n", "naming/method",
+                    "camelCase") == ["snake_case"]  # fmt: skip
+    assert reported("a.ts", "let { value } = descriptor\nuse(value)\n", "style/declaration",
+                    "const") == ["let"]  # fmt: skip
+    assert reported("a.ts", 'if (kind == "object") {}\n', "style/equality", "strict")
+    assert reported("a.py", "class console_info(Base):\n    pass\n", "naming/class",
+                    "PascalCase") == ["snake_case"]  # fmt: skip
+    assert reported("a.py", "try:\n    self.stream.read()\nexcept Exception:\n    pass\n",
+                    "errors/breadth", "specific") == ["broad"]  # fmt: skip
+    assert reported("a.py", "def readinto(self, b):  # type: ignore[override]\n    return 0\n",
+                    "types/annotations", "annotated") == ["unannotated"]  # fmt: skip
+    assert reported("a.js", "/** A. */\nclass A {\n  get size() {\n    return 1;\n  }\n"
+                    "  set size(v) {}\n}\n", "documentation/docstring", "present") == [
+        "missing", "missing"]  # fmt: skip
 
 
 def test_es5_constructors_count_as_classes() -> None:

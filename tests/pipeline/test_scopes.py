@@ -61,6 +61,20 @@ def test_untyped_tests_do_not_teach_the_source_to_be_untyped(tmp_path: Path) -> 
         assert rules(workspace, test, UNTYPED_TEST.format(n=9)) == set()
 
 
+def test_examples_and_docs_are_not_held_to_the_source_conventions(tmp_path: Path) -> None:
+    # jinja2: untyped `docs/examples`, and `examples/basic/test_loop_filter.py`, which is an
+    # example named like a test beside no code under test.
+    files = {f"src/mod_{n}.py": TYPED.format(n=n) for n in range(20)}
+    files |= {f"tests/test_mod_{n}.py": UNTYPED_TEST.format(n=n) for n in range(20)}
+    files |= {"docs/examples/ext.py": PY.format(n=1), "examples/basic/test_loop.py": PY.format(n=2)}
+    with scan(tmp_path, files) as workspace:
+        for rel in ("docs/examples/new.py", "examples/basic/test_new.py"):
+            assert rules(workspace, tmp_path / rel, PY.format(n=9)) == set()
+        assert ("types/annotations", "unannotated") in rules(
+            workspace, tmp_path / "src/new.py", PY.format(n=9)
+        )
+
+
 VAR = "var total{n} = {n};\nvar other{n} = total{n} + 1;\nconsole.log(other{n});\n"
 CONST = "const total{n} = {n};\nconst other{n} = total{n} + 1;\nconsole.log(other{n});\n"
 

@@ -7,6 +7,7 @@ import re
 import tree_sitter
 
 from drift_lsp.analysis.detectors.base import ABSENCE, PRACTICE, Detector, FixRequest
+from drift_lsp.analysis.detectors.rename import enclosing_function
 from drift_lsp.analysis.model import QuickFix, TextEdit
 from drift_lsp.analysis.source import Source
 
@@ -25,21 +26,77 @@ def _caught_type(clause: tree_sitter.Node) -> tree_sitter.Node | None:
     return value
 
 
-# A bare `raise` statement on a line of its own: the handler passes the error on.
-_RERAISE = re.compile(rb"^[ \t]*raise[ \t]*(?:#[^\n]*)?$", re.M)
+# A line that raises or ends the process: the handler passes the error on (bare `raise`),
+# turns it into the module's own error (`raise LoadError(…)`, as ruff's BLE001 allows), or
+# exits (a forked child's `os._exit(127)`), so it swallows nothing.
+_PASSES_ON = re.compile(rb"^[ \t]*(?:raise\b|(?:os\._exit|sys\.exit)\()", re.M)
+
+
+# Reporting the error with its traceback (`traceback.format_exc()`, `log.exception(…)`,
+# `exc_info`), or handing the current error to a handler (jinja2's
+# `self.environment.handle_exception()`, `server.handle_error(…)`, cookiejar's
+# `_warn_unhandled_exception()`, a logging handler's `self.handleError(record)`): a
+# top-level guard, not a swallow. (`ValueError(` starts with a capital: not a handler.)
+_REPORTS = re.compile(
+    rb"\btraceback\.|\w*traceback\w*\(|\.exception\(|\bexc_info\b|\bstderr\b"
+    rb"|\b[a-z_]\w*(?:_exception|_error|Exception|Error)\("
+)
+
+# Releasing a resource must not raise, whatever went wrong: werkzeug's `try: self.stream.close()
+# except Exception: pass` is `contextlib.suppress(Exception)` around a cleanup.
+_CLEANUP_CALL = re.compile(
+    rb"(?:await\s+)?[\w.]*\b(?:close|aclose|shutdown|release|cleanup|terminate|kill|unlink|rmtree)"
+    rb"\([^\n]*\)"
+)
+
+
+def _guards_cleanup(clause: tree_sitter.Node, source: Source) -> bool:
+    """Whether the handler's `try` does nothing but one cleanup call, or sits in `__del__`
+    (where an exception can only be printed as a warning)."""
+    guarded = clause.parent.child_by_field_name("body") if clause.parent else None
+    statements = [c for c in guarded.named_children if c.type != "comment"] if guarded else []
+    if len(statements) == 1 and _CLEANUP_CALL.fullmatch(
+        source.data, statements[0].start_byte, statements[0].end_byte
+    ):
+        return True
+    function = enclosing_function(clause)
+    name = function.child_by_field_name("name") if function else None
+    return name is not None and source.text(name) == "__del__"
+
+
+def _uses_error(clause: tree_sitter.Node, body: tree_sitter.Node, source: Source) -> bool:
+    """Whether the handler uses the error it binds: hands it on (flask's `except Exception
+    as e: rv = self.handle_user_exception(e)`) or puts it in its message (`f"{msg} ({e})"`)."""
+    value = clause.child_by_field_name("value") or next(
+        (c for c in clause.named_children if c.type == "as_pattern"), None
+    )
+    target = value.child_by_field_name("alias") if value and value.type == "as_pattern" else None
+    if target is None:
+        return False
+    name = re.escape(source.data[target.start_byte : target.end_byte].strip())
+    return (
+        re.compile(rb"\b" + name + rb"\b").search(source.data, body.start_byte, body.end_byte)
+        is not None
+    )
 
 
 def _breadth(node: tree_sitter.Node, source: Source) -> str | None:
     caught = _caught_type(node)
     kind = "bare" if caught is None else "broad" if source.text(caught) in _BROAD else "specific"
-    if kind != "specific":
-        # `except BaseException: cleanup(); raise` cleans up and passes everything on: it
-        # swallows nothing, so catching everything is right there.
-        body = _body(node)
-        if body is not None:
-            line_start = source.data.rfind(b"\n", 0, body.start_byte) + 1
-            if _RERAISE.search(source.data, line_start, body.end_byte):
-                return None
+    body = _body(node)
+    if kind == "specific" or body is None:
+        return kind
+    # `except BaseException: cleanup(); raise` cleans up and passes everything on: it
+    # swallows nothing, so catching everything is right there. Nor do handlers that report
+    # the error or hand it on.
+    line_start = source.data.rfind(b"\n", 0, body.start_byte) + 1
+    if (
+        _PASSES_ON.search(source.data, line_start, body.end_byte)
+        or _REPORTS.search(source.data, body.start_byte, body.end_byte)
+        or _uses_error(node, body, source)
+        or _guards_cleanup(node, source)
+    ):
+        return None
     return kind
 
 

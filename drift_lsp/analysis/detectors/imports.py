@@ -42,7 +42,16 @@ def _module_system(node: tree_sitter.Node, source: Source) -> str | None:
     return "commonjs" if required else "esm"
 
 
-def _default_named(node: tree_sitter.Node, _source: Source) -> str | None:
+# The project's own modules: relative, or through a root alias (`@/lib`, `~/lib`).
+_OWN_MODULE = (".", "@/", "~/")
+
+
+def _default_named(node: tree_sitter.Node, source: Source) -> str | None:
+    # A package's exports decide how it is imported (`import http from 'http'`, `import
+    # React from 'react'`): only the project's own modules show a choice.
+    specifier = node.parent.child_by_field_name("source") if node.parent else None
+    if specifier is None or not source.text(specifier)[1:].startswith(_OWN_MODULE):
+        return None
     kinds = {child.type for child in node.named_children}
     if kinds == {"identifier"}:
         return "default"
@@ -83,7 +92,7 @@ DETECTORS = (
         "imports/default_named",
         "imports",
         "Default vs named imports",
-        "Whether bindings are imported as the default export or by name.",
+        "Whether the project's own modules are imported as the default export or by name.",
         "import",
         classify=_default_named,
         severity="info",

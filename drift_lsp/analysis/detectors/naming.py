@@ -9,7 +9,14 @@ import tree_sitter
 
 from drift_lsp.analysis.detectors.base import Detector
 from drift_lsp.analysis.detectors.rename import enclosing_function, rename_in_scope
-from drift_lsp.analysis.naming_styles import PASCAL, UPPER, naming_style, shows_style
+from drift_lsp.analysis.naming_styles import (
+    CAMEL,
+    PASCAL,
+    SNAKE,
+    UPPER,
+    naming_style,
+    shows_style,
+)
 from drift_lsp.analysis.source import Source
 
 _SELF = frozenset({"self", "cls"})
@@ -30,11 +37,18 @@ _FIELDS = frozenset({"field_definition", "public_field_definition"})
 _FUNCTION_VALUES = frozenset({"arrow_function", "function_expression"})
 
 
+_STABILITY_MARKERS = ("unstable_", "experimental_", "unsafe_", "UNSAFE_", "UNSTABLE_")
+
+
 def _name_style(node: tree_sitter.Node, source: Source) -> str | None:
     if not shows_style(source.data, node.start_byte, node.end_byte):
         return None
-    # A `#private` member's `#` is syntax, not style.
-    name = source.text(node).lstrip("#")
+    # A `#private` member's `#` is syntax and a `$` a sigil (trpc's `$Generics`), not style;
+    # a stability marker (trpc's `unstable_concat`, React's `UNSAFE_componentWillMount`) is a
+    # label, not a word break.
+    name = source.text(node).lstrip("#$")
+    if name.startswith(_STABILITY_MARKERS):
+        name = name.partition("_")[2] or name
     if name.startswith("__") and name.endswith("__"):
         return None
     return naming_style(name)
@@ -67,18 +81,76 @@ def _is_constructor(function: tree_sitter.Node, name: str, source: Source) -> bo
     return re.search(uses, source.data) is not None
 
 
+# ctypes bases: a class deriving from one mirrors a C struct and takes its name from C
+# (rich's `class CONSOLE_SCREEN_BUFFER_INFO(Structure)` is the Win32 type).
+_C_TYPE_BASE = re.compile(rb"\b(?:(?:BigEndian|LittleEndian)?Structure|Union)\b")
+
+
+def _mirrors_c_type(definition: tree_sitter.Node, source: Source) -> bool:
+    bases = definition.child_by_field_name("superclasses")
+    return bases is not None and bool(
+        _C_TYPE_BASE.search(source.data, bases.start_byte, bases.end_byte)
+    )
+
+
+# A class that is called or read like a function (`__call__`, a descriptor's `__get__`, a
+# `property`, werkzeug's `environ_property(_DictAccessorProperty[T])`) takes a function's name,
+# as the builtins `property` and `cached_property` do.
+_FUNCTION_LIKE = re.compile(rb"\bdef\s+__(?:call|get)__\b|\(\s*[\w.]*(?:property|Property)\b")
+
+
+def _stands_in_for_a_function(definition: tree_sitter.Node, source: Source) -> bool:
+    return (
+        _FUNCTION_LIKE.search(source.data, definition.start_byte, definition.end_byte) is not None
+    )
+
+
+def _mirrors_a_value(name: tree_sitter.Node, source: Source) -> bool:
+    """`type unifySymbol = typeof unifySymbol`: the type is named after its value."""
+    value = name.parent.child_by_field_name("value")
+    return (
+        value is not None
+        and value.type == "type_query"
+        and source.text(value).removeprefix("typeof").strip() == source.text(name)
+    )
+
+
 def _class(node: tree_sitter.Node, source: Source) -> str | None:
     """Classes, interfaces, type aliases and enums; and ES5 constructor functions
     (`function Runner() { this.x = … }`), which are classes written the old way."""
     parent = node.parent.type
     if parent == "function_definition":
         return None
+    if parent == "class_definition" and _mirrors_c_type(node.parent, source):
+        return None
     if parent in _JS_FUNCTIONS:
         style = _name_style(node, source)
         if style == PASCAL and _is_constructor(node.parent, source.text(node), source):
             return style
         return None
-    return _name_style(node, source)
+    if parent == "type_alias_declaration" and _mirrors_a_value(node, source):
+        return None
+    style = _name_style(node, source)
+    if (
+        style == CAMEL
+        and parent == "type_alias_declaration"
+        and node.parent.child_by_field_name("type_parameters") is not None
+    ):
+        # A generic alias computes a type from its parameters, a function of types, and may
+        # be named like one (trpc's `inferRouterInputs<TRouter>`).
+        return None
+    if style == UPPER:
+        # An all-caps class mirrors a name from elsewhere on purpose: a C struct, a sentinel
+        # or a type named like the project's type aliases (urllib3's `class
+        # _TYPE_PEER_CERT_RET_DICT(TypedDict)`), never a case style slipped by mistake.
+        return None
+    if (
+        style == SNAKE
+        and parent == "class_definition"
+        and _stands_in_for_a_function(node.parent, source)
+    ):
+        return None
+    return style
 
 
 def _holds_function(field: tree_sitter.Node) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import getpass
 import re
 from collections.abc import Iterator
@@ -38,26 +37,6 @@ def _split_string(text: str) -> tuple[str, str, str] | None:
 _QUOTE_OR_NEWLINE = re.compile(rb"['\"\n]")
 
 
-def _in_fstring_field(node: tree_sitter.Node, source: Source) -> bool:
-    """Whether the string is inside an f-string's replacement field (`f"{d['k']}"`)."""
-    starts, ends = source.memo.get("fstring_fields") or _outermost_fields(source)
-    index = bisect.bisect_right(starts, node.start_byte) - 1
-    return index >= 0 and node.start_byte < ends[index]
-
-
-def _outermost_fields(source: Source) -> tuple[list[int], list[int]]:
-    """Start and end bytes of the replacement fields not inside another, in order (fields
-    nest, `{x:{width}}`, but never overlap otherwise)."""
-    starts: list[int] = []
-    ends: list[int] = []
-    for field in sorted(source.captures.get("_fstring_field", ()), key=lambda n: n.start_byte):
-        if not ends or field.start_byte >= ends[-1]:
-            starts.append(field.start_byte)
-            ends.append(field.end_byte)
-    source.memo["fstring_fields"] = starts, ends
-    return starts, ends
-
-
 def _quotes(node: tree_sitter.Node, source: Source) -> str | None:
     # The same test as `_split_string`, on the bytes: it runs on every string in a scan.
     data, start, end = source.data, node.start_byte, node.end_byte
@@ -76,7 +55,8 @@ def _quotes(node: tree_sitter.Node, source: Source) -> str | None:
         # Docstrings, directives (`"use strict"`) and JSX attribute values: not the code's
         # quote choice; the queries capture them as `_not_quote_style`.
         or start in source.capture_starts("_not_quote_style")
-        or _in_fstring_field(node, source)
+        # The other quote inside an f-string's replacement field (`f"{d['k']}"`).
+        or source.inside("_fstring_field", node)
     ):
         return None
     return value
@@ -95,11 +75,13 @@ def _fix_quotes(request: FixRequest) -> QuickFix | None:
 
 
 def _declared_names(node: tree_sitter.Node, source: Source) -> list[str]:
+    # `let { value } = descriptor` declares `value`, which a later `value = …` reassigns.
     return [
         source.text(name)
         for declarator in node.named_children
         if declarator.type == "variable_declarator"
-        and (name := declarator.child_by_field_name("name")) is not None
+        and (target := declarator.child_by_field_name("name")) is not None
+        for name in _pattern_names(target)
     ]
 
 
@@ -175,12 +157,21 @@ def _fix_declaration(request: FixRequest) -> QuickFix | None:
 _NULLISH = frozenset({"null", "undefined"})
 
 
+def _is_typeof(node: tree_sitter.Node) -> bool:
+    if node.type != "unary_expression":
+        return False
+    operator = node.child_by_field_name("operator")
+    return operator is not None and operator.type == "typeof"
+
+
 def _equality(node: tree_sitter.Node, source: Source) -> str | None:
     if source.text(node) in ("===", "!=="):
         return "strict"
     # `x == null` is the idiom for "null or undefined", not a style: `===` would change it.
+    # `typeof x == "string"` compares two strings: both operators mean the same there
+    # (ESLint's eqeqeq "smart" allows both idioms).
     comparison = node.parent
-    if any(source.text(side) in _NULLISH for side in comparison.named_children):
+    if any(source.text(side) in _NULLISH or _is_typeof(side) for side in comparison.named_children):
         return None
     return "loose"
 

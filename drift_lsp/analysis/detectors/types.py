@@ -7,6 +7,7 @@ import tree_sitter
 from drift_lsp.analysis.detectors.base import ABSENCE, PRACTICE, Detector
 from drift_lsp.analysis.detectors.documentation import is_public
 from drift_lsp.analysis.source import Source
+from drift_lsp.analysis.suppression import BARE_TYPE_IGNORE
 
 
 def _annotations(node: tree_sitter.Node, source: Source) -> str | None:
@@ -17,10 +18,38 @@ def _annotations(node: tree_sitter.Node, source: Source) -> str | None:
     return "annotated" if function.child_by_field_name("return_type") else "unannotated"
 
 
-def _any(node: tree_sitter.Node, source: Source) -> str:
+def _overrides(annotation: tree_sitter.Node) -> bool:
+    """A parameter's or the return type of an `override` method: the base class's signature
+    (trpc's `override _transform(chunk: any, …)` of a Node stream), not the code's choice."""
+    holder = annotation.parent
+    if holder is not None and holder.type in ("required_parameter", "optional_parameter"):
+        holder = holder.parent.parent if holder.parent else None
+    return (
+        holder is not None
+        and holder.type == "method_definition"
+        and any(child.type == "override_modifier" for child in holder.children)
+    )
+
+
+def _ignored_parameter(annotation: tree_sitter.Node, source: Source) -> bool:
+    """`_`-named parameters are there for their position (`(_target: any, prop: string)`) or
+    as a phantom (effect's variance markers `_A: (_: any) => _`): their type says nothing."""
+    parameter = annotation.parent
+    if parameter is None or parameter.type not in ("required_parameter", "optional_parameter"):
+        return False
+    name = parameter.child_by_field_name("pattern")
+    return name is not None and source.text(name).startswith("_")
+
+
+def _any(node: tree_sitter.Node, source: Source) -> str | None:
+    if source.inside("_type_level", node):
+        return None
     annotated = node.named_children[0] if node.named_child_count else None
-    is_any = annotated is not None and annotated.type == "predefined_type"
-    return "any" if is_any and source.text(annotated) == "any" else "specific"
+    if annotated is None or annotated.type != "predefined_type" or source.text(annotated) != "any":
+        return "specific"
+    if _overrides(node) or _ignored_parameter(node, source):
+        return None
+    return "any"
 
 
 DETECTORS = (
@@ -38,13 +67,15 @@ DETECTORS = (
         suppressed_by=(
             *("ANN201", "ANN202", "ANN204", "ANN205", "ANN206"),
             *("explicit-function-return-type", "explicit-module-boundary-types"),
+            # mypy's `# type: ignore[no-untyped-def]`, or a bare `# type: ignore`
+            *("no-untyped-def", BARE_TYPE_IGNORE),
         ),
     ),
     Detector(
         "types/any",
         "types",
         "Use of any",
-        "Whether type annotations fall back to `any`.",
+        "Whether the annotations of values (not declarations of types) fall back to `any`.",
         "declaration",
         classify=_any,
         values={"any": ABSENCE, "specific": PRACTICE},
