@@ -308,6 +308,11 @@ REAL_SHAPES = [
     # trpc streamSlice.ts: an override takes the base class's signature
     ("a.ts", "class Slice extends Transform {\n  override _transform(chunk: any, done: Cb): any {\n"
      "    done();\n  }\n}\n", "types/any", "specific"),
+    # tanstack utils.ts: the implementation behind overloads takes what any overload may pass
+    ("a.ts", "export function partialMatchKey(a: QueryKey, b: QueryKey): boolean\n"
+     "export function partialMatchKey(a: any, b: any): boolean {\n  return a === b\n}\n"
+     "class Cache {\n  get(key: string): Item\n  get(key: any): Item {\n"
+     "    return this.items[key]\n  }\n}\n", "types/any", "specific"),
     # urllib3 ssl_.py, request.py: all-caps classes named like the project's type aliases
     ("a.py", "class _TYPE_PEER_CERT_RET_DICT(TypedDict, total=False):\n    subjectAltName: str\n"
      "\n\nclass _TYPE_FAILEDTELL(Enum):\n    token = 0\n", "naming/class", "PascalCase"),

@@ -41,13 +41,50 @@ def _ignored_parameter(annotation: tree_sitter.Node, source: Source) -> bool:
     return name is not None and source.text(name).startswith("_")
 
 
+# An implementation and the kind of node its overloads are.
+_SIGNATURES = {
+    "function_declaration": "function_signature",
+    "method_definition": "method_signature",
+}
+
+
+def _overload_implementation(annotation: tree_sitter.Node, source: Source) -> bool:
+    """A parameter or return type of the implementation behind overloads (tanstack's
+    `function partialMatchKey(a: QueryKey, …): boolean` then `function partialMatchKey(a: any,
+    …)`): callers only see the overloads, and `any` is how the one body accepts them all."""
+    function = annotation.parent
+    if function is not None and function.type in ("required_parameter", "optional_parameter"):
+        function = function.parent.parent if function.parent else None
+    if function is None or function.type not in _SIGNATURES:
+        return False
+    holder = function.parent if function.parent.type == "export_statement" else function
+    previous = holder.prev_named_sibling
+    while previous is not None and previous.type == "comment":
+        previous = previous.prev_named_sibling
+    if previous is not None and previous.type == "export_statement":
+        previous = previous.named_children[-1] if previous.named_child_count else None
+    if previous is None or previous.type != _SIGNATURES[function.type]:
+        return False
+    name = function.child_by_field_name("name")
+    other = previous.child_by_field_name("name")
+    return (
+        name is not None
+        and other is not None
+        and source.text(name) == source.text(other)
+    )
+
+
 def _any(node: tree_sitter.Node, source: Source) -> str | None:
     if source.inside("_type_level", node):
         return None
     annotated = node.named_children[0] if node.named_child_count else None
     if annotated is None or annotated.type != "predefined_type" or source.text(annotated) != "any":
         return "specific"
-    if _overrides(node) or _ignored_parameter(node, source):
+    if (
+        _overrides(node)
+        or _ignored_parameter(node, source)
+        or _overload_implementation(node, source)
+    ):
         return None
     return "any"
 
