@@ -145,6 +145,14 @@ class BackupConfig:
 
 
 @dataclass(frozen=True)
+class MemoryConfig:
+    # How long a computed embedding is reused before it is computed again.
+    cache_entries_max_age_hours: float = setting(
+        24.0, "cacheEntriesMaxAgeHours", number_between(0.0, 24.0 * 366)
+    )
+
+
+@dataclass(frozen=True)
 class DriftConfig:
     severity: dict[str, str] = collection(dict, "severity", _severities)
     ignore: list[str] = collection(list, "ignore", _ignore_patterns)
@@ -152,6 +160,7 @@ class DriftConfig:
     learning: LearningConfig = section(LearningConfig, "learning")
     performance: PerformanceConfig = section(PerformanceConfig, "performance")
     backup: BackupConfig = section(BackupConfig, "backup")
+    memory: MemoryConfig = section(MemoryConfig, "memory")
     # Per history table, e.g. {"scan_history": {"max_age_days": 30, "max_rows": 100}}.
     retention: dict[str, dict[str, float]] = collection(dict, "retention", _retention)
 

@@ -123,9 +123,10 @@ class TeamMemory:
     """The workspace's cortex.db: opened on first use (never created by a mere read) and
     closed with the workspace, so a folder removed from the editor lets go of it."""
 
-    def __init__(self, root: Path, *, readers: int = 2) -> None:
+    def __init__(self, root: Path, *, readers: int = 2, cache_max_age_hours: float = 24.0) -> None:
         self.root = root
         self._readers = readers
+        self._cache_max_age_hours = cache_max_age_hours
         self._cortex: Cortex | None = None
         self._lock = threading.Lock()
 
@@ -133,7 +134,10 @@ class TeamMemory:
         with self._lock:
             if self._cortex is None and (create or cortex_db_path(self.root).exists()):
                 self._cortex = Cortex.open(
-                    self.root, readers=self._readers, app_version=__version__
+                    self.root,
+                    readers=self._readers,
+                    app_version=__version__,
+                    cache_max_age_hours=self._cache_max_age_hours,
                 )
             return self._cortex
 
@@ -152,7 +156,11 @@ class Workspace:
         self._walker = Walker(root, config)
         self._scan_lock = threading.Lock()
         self._retention = self._schedule_retention()
-        self.memory = TeamMemory(root, readers=config.performance.readers)
+        self.memory = TeamMemory(
+            root,
+            readers=config.performance.readers,
+            cache_max_age_hours=config.memory.cache_entries_max_age_hours,
+        )
         self._background = ThreadPoolExecutor(1, thread_name_prefix="drift-examples")
 
     @classmethod

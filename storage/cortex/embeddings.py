@@ -8,7 +8,9 @@ with numpy (no torch).
 
 Cache tiers, looked up in order: L1 an in-process LRU, L2 the `embedding_cache` table, L3 a
 precomputed `.npz` file loaded at start-up; a miss everywhere runs the embedder and fills
-L1 and (through the writer, without waiting) L2.
+L1 and (through the writer, without waiting) L2. L1 and L2 entries expire after
+`max_age_hours` (the design's cache_entries_max_age_hours, default 24): an entry older than
+that is not used, and `expire()` deletes those rows from L2.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from typing import Protocol, TypeVar, runtime_checkable
 
 import apsw
 import numpy as np
-from cachetools import LRUCache
+from cachetools import TTLCache
 
 from storage.cortex.errors import CortexError, EmbeddingError
 from storage.cortex.minilm import MiniLM
 
 DIMENSIONS = 384
 L1_SIZE = 1000
+MAX_AGE_HOURS = 24.0
 
 
 @runtime_checkable
@@ -287,6 +290,10 @@ class CacheStats:
     computed: int = 0
 
 
+# The oldest created_at still in use, in the format the rows are written with.
+_CUTOFF = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)"
+
+
 class EmbeddingCache:
     """Embeds texts through L1 (LRU) → L2 (`embedding_cache` table) → L3 (file) → model.
 
@@ -301,12 +308,14 @@ class EmbeddingCache:
         *,
         precomputed: Path | None = None,
         l1_size: int = L1_SIZE,
+        max_age_hours: float = MAX_AGE_HOURS,
     ) -> None:
         self.embedder = embedder
         self.stats = CacheStats()
         self._read = read
         self._submit = submit
-        self._l1: LRUCache[str, np.ndarray] = LRUCache(l1_size)
+        self._l1: TTLCache[str, np.ndarray] = TTLCache(l1_size, ttl=max_age_hours * 3600)
+        self._max_age = f"-{max_age_hours * 3600:.0f} seconds"
         self._lock = threading.Lock()
         self._l3 = (
             load_precomputed(precomputed, embedder.model_id, embedder.dimensions)
@@ -356,8 +365,9 @@ class EmbeddingCache:
             marks = ",".join("?" * len(chunk))
             rows = conn.execute(
                 f"SELECT content_hash, vector FROM embedding_cache "
-                f"WHERE model_id = ? AND dimensions = ? AND content_hash IN ({marks})",
-                (self.embedder.model_id, self.embedder.dimensions, *chunk),
+                f"WHERE model_id = ? AND dimensions = ? AND content_hash IN ({marks}) "
+                f"AND created_at >= {_CUTOFF}",
+                (self.embedder.model_id, self.embedder.dimensions, *chunk, self._max_age),
             )
             for h, blob in rows:
                 found[h] = np.frombuffer(blob, dtype=np.float32).copy()
@@ -367,11 +377,20 @@ class EmbeddingCache:
         conn.executemany(
             "INSERT INTO embedding_cache (content_hash, model_id, dimensions, vector, created_at) "
             "VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) "
-            "ON CONFLICT (content_hash, model_id) DO NOTHING",
+            "ON CONFLICT (content_hash, model_id) DO UPDATE SET vector = excluded.vector, "
+            "dimensions = excluded.dimensions, created_at = excluded.created_at",
             [
                 (h, self.embedder.model_id, self.embedder.dimensions, v.tobytes())
                 for h, v in vectors.items()
             ],
+        )
+
+    def expire(self) -> None:
+        """Delete the L2 entries older than the maximum age (through the writer)."""
+        self._submit(
+            lambda conn: conn.execute(
+                f"DELETE FROM embedding_cache WHERE created_at < {_CUTOFF}", (self._max_age,)
+            )
         )
 
     def export_precomputed(self, path: Path) -> int:

@@ -24,6 +24,7 @@ import sqlite_vec
 
 from storage.cortex import model, repo
 from storage.cortex.embeddings import (
+    MAX_AGE_HOURS,
     Embedder,
     EmbeddingCache,
     check_vector,
@@ -150,6 +151,7 @@ class Cortex:
         drift_db: Path | None = None,
         precomputed: Path | None = None,
         clock: Callable[[], str] = utc_now,
+        cache_max_age_hours: float = MAX_AGE_HOURS,
     ) -> None:
         self.db = db
         self.embedder = embedder or default_embedder()
@@ -160,7 +162,9 @@ class Cortex:
             read=lambda fn: db.read("cortex.embedding_cache", fn),
             submit=lambda fn: db.submit(fn, tables=("embedding_cache",)),
             precomputed=precomputed,
+            max_age_hours=cache_max_age_hours,
         )
+        self.embeddings.expire()
         self.index = VectorIndex(self.embedder.dimensions)
 
     @classmethod
@@ -172,6 +176,7 @@ class Cortex:
         readers: int = 2,
         clock: Callable[[], str] = utc_now,
         app_version: str = "unknown",
+        cache_max_age_hours: float = MAX_AGE_HOURS,
     ) -> Cortex:
         """Open (creating and migrating if needed) `<root>/.drift/cortex.db`."""
         db = open_cortex_db(cortex_db_path(root), readers=readers, app_version=app_version)
@@ -182,6 +187,7 @@ class Cortex:
                 drift_db=db_path(root),
                 precomputed=precomputed_path(root),
                 clock=clock,
+                cache_max_age_hours=cache_max_age_hours,
             )
         except BaseException:
             db.close()

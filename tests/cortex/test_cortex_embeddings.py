@@ -68,6 +68,29 @@ def test_cache_tiers_l1_then_l2_then_l3_then_the_model(root: Path, clock: Clock)
         assert embedder.calls == 2
 
 
+def test_cache_entries_expire_after_their_maximum_age(root: Path, clock: Clock) -> None:
+    text = "the payments service owns the invoices table"
+    embedder = CountingEmbedder()
+    with Cortex.open(root, embedder=embedder, clock=clock) as cortex:
+        cortex.embeddings.embed(text)
+        cortex.db.flush()
+        cortex.db.write(
+            lambda c: c.execute(
+                "UPDATE embedding_cache SET created_at = '2020-01-01T00:00:00.000Z'"
+            ),
+            tables=("embedding_cache",),
+        )
+    count = "SELECT count(*) FROM embedding_cache"
+    # Another process a day later: the old row is not used, and opening deletes it.
+    with Cortex.open(root, embedder=embedder, clock=clock, cache_max_age_hours=24) as cortex:
+        cortex.db.flush()
+        assert cortex.db.read("t", lambda c: c.execute(count).fetchone()[0]) == 0
+        cortex.embeddings.embed(text)
+        assert embedder.calls == 2
+        cortex.db.flush()
+        assert cortex.db.read("t", lambda c: c.execute(count).fetchone()[0]) == 1
+
+
 def test_l1_is_bounded(root: Path, clock: Clock) -> None:
     with Cortex.open(root, clock=clock) as cortex:
         for i in range(1100):

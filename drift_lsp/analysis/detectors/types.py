@@ -67,11 +67,7 @@ def _overload_implementation(annotation: tree_sitter.Node, source: Source) -> bo
         return False
     name = function.child_by_field_name("name")
     other = previous.child_by_field_name("name")
-    return (
-        name is not None
-        and other is not None
-        and source.text(name) == source.text(other)
-    )
+    return name is not None and other is not None and source.text(name) == source.text(other)
 
 
 def _any(node: tree_sitter.Node, source: Source) -> str | None:
