@@ -41,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "with the default branch)",
     )
     gate.add_argument("--json", action="store_true", help="print the result as JSON")
-    gate.set_defaults(handler=_gate)
+    # Exit 1 says the policy failed, so a workspace never scanned is bad input instead.
+    gate.set_defaults(handler=_gate, no_scan_exit=2)
 
     trends = subparsers.add_parser("trends", help="health over time, and the gate runs")
     trends.add_argument("--limit", type=positive_int, default=30, help="rows of each (30)")

@@ -128,7 +128,7 @@ def open_workspace(args: argparse.Namespace) -> Iterator[Workspace]:
     if not getattr(args, "creates", False) and not db_path(root).exists():
         # Only a scan creates the database; anything else would report on an empty one.
         print(f"drift: no scan yet in {root.resolve()}; run `drift scan` first", file=sys.stderr)
-        raise SystemExit(1)
+        raise SystemExit(getattr(args, "no_scan_exit", 1))
     try:
         workspace = Workspace.open(root)
     except ConfigError as exc:

@@ -126,6 +126,13 @@ def test_a_bad_policy_or_baseline_exits_2(repo: Path, ci: dict, args: tuple, mes
     assert runs(repo) == []
 
 
+def test_a_workspace_never_scanned_is_bad_input_not_a_failed_gate(tmp_path: Path) -> None:
+    root = python_repo(tmp_path / "fresh")
+    init_repo(root)
+    commit_all(root, "code")
+    assert "run `drift scan` first" in drift(root, "gate", expect=2).stderr
+
+
 def test_every_run_is_a_row_with_its_snapshot(repo: Path, monkeypatch) -> None:
     drift(repo, "gate", expect=0)
     add_new_violation(repo)
