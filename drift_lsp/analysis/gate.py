@@ -74,3 +74,31 @@ def evaluate(policy: Policy, new: Iterable[Violation], health: float) -> Verdict
         found, most = per_category[category], limits.get("maxNew", policy.max_new)
         gates.append(GateResult(f"category:{category}", found <= most, found, most, "at most"))
     return Verdict(all(g.passed for g in gates), gates, len(counted))
+
+
+@dataclass(frozen=True)
+class Regression:
+    pattern_id: str
+    rule: str
+    before: float  # compliance, 0..1
+    after: float
+
+    def line(self) -> str:
+        return (
+            f"{self.rule} ({self.pattern_id}): compliance {100 * self.before:.1f}% -> "
+            f"{100 * self.after:.1f}%"
+        )
+
+
+def regressions(
+    before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]
+) -> list[Regression]:
+    """The approved patterns whose compliance fell between two gate snapshots (their
+    `patterns` lists), worst fall first."""
+    earlier = {p["id"]: p["compliance"] for p in before}
+    fell = [
+        Regression(p["id"], p["rule"], earlier[p["id"]], p["compliance"])
+        for p in after
+        if p["status"] == "approved" and p["compliance"] < earlier.get(p["id"], 0.0)
+    ]
+    return sorted(fell, key=lambda r: (r.after - r.before, r.rule))

@@ -8,10 +8,12 @@ import hashlib
 import json
 import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from drift_lsp.analysis.baseline import Compared
-from drift_lsp.analysis.gate import Policy, evaluate
+from drift_lsp.analysis.gate import Policy, Regression, evaluate, regressions
 from drift_lsp.analysis.git import git
 from drift_lsp.commands import report
 from drift_lsp.commands.history import print_trends
@@ -22,6 +24,7 @@ from drift_lsp.commands.scan import (
     resolve_baseline_or_exit,
 )
 from drift_lsp.config import CiConfig
+from drift_lsp.workspace import Workspace
 from storage.repositories import gates as gates_repo
 
 _TABLES = ("gate_runs", "gate_snapshots")
@@ -66,6 +69,20 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
+def _regressions(
+    workspace: Workspace, branch: str
+) -> tuple[list[dict[str, Any]], list[Regression]]:
+    """Each pattern's numbers now, and the approved ones whose compliance fell since the last
+    gate run on the branch."""
+
+    def read(conn):
+        return gates_repo.latest_snapshot(conn, branch), gates_repo.pattern_snapshot(conn)
+
+    previous, patterns = workspace.db.read("gate_snapshot", read)
+    before = previous["data"].get("patterns", []) if previous else []
+    return patterns, regressions(before, patterns)
+
+
 def _gate(args: argparse.Namespace) -> int:
     with open_workspace(args) as workspace:
         baseline = resolve_baseline_or_exit(workspace, args.baseline)
@@ -76,6 +93,7 @@ def _gate(args: argparse.Namespace) -> int:
         health = float(workspace.status().get("health_score", 100.0))
         verdict = evaluate(policy, new, health)
         branch, commit = _head(workspace.root)
+        patterns, fell = _regressions(workspace, branch)
         policy_json = policy.to_json()
         run = gates_repo.GateRun(
             branch=branch,
@@ -90,9 +108,12 @@ def _gate(args: argparse.Namespace) -> int:
                 "policy": policy_json,
                 "baseline": {"ref": baseline.ref, "commit": baseline.commit},
                 "counted": verdict.counted,
+                "regressions": [asdict(r) for r in fell],
             },
         )
-        run_id = workspace.db.write(lambda c: gates_repo.record(c, run, health), tables=_TABLES)
+        run_id = workspace.db.write(
+            lambda c: gates_repo.record(c, run, health, patterns), tables=_TABLES
+        )
     if args.json:
         print(json.dumps({
             "passed": verdict.passed,
@@ -102,6 +123,7 @@ def _gate(args: argparse.Namespace) -> int:
             "policy": policy_json,
             "gates": verdict.gates_json(),
             "newViolations": [v.to_json() for v in new],
+            "regressions": run.data["regressions"],
         }, indent=2))  # fmt: skip
         return int(not verdict.passed)
     outcome = "passed" if verdict.passed else "FAILED"
@@ -112,6 +134,10 @@ def _gate(args: argparse.Namespace) -> int:
     )
     for gate in verdict.gates:
         print(f"  {gate.line()}")
+    if fell:
+        print(f"compliance fell since the last gate run on {branch or 'this commit'}:")
+        for regression in fell:
+            print(f"  {regression.line()}")
     if new:
         report.print_text(new, colour=report.use_colour("auto", sys.stdout))
     return int(not verdict.passed)

@@ -45,8 +45,11 @@ def pattern_snapshot(conn: apsw.Connection) -> list[dict[str, Any]]:
     ]
 
 
-def record(conn: apsw.Connection, run: GateRun, health: float | None) -> str:
-    """Write the run and a snapshot of every pattern taken with it; returns the run's id."""
+def record(
+    conn: apsw.Connection, run: GateRun, health: float | None, patterns: list[dict[str, Any]]
+) -> str:
+    """Write the run and its snapshot of every pattern (`pattern_snapshot`); returns the
+    run's id."""
     run_id = uuid.uuid4().hex
     conn.execute(
         "INSERT INTO gate_runs (id, ran_at, branch, commit_sha, policy_id, passed, score, "
@@ -73,7 +76,7 @@ def record(conn: apsw.Connection, run: GateRun, health: float | None) -> str:
             run.branch,
             run.commit_sha,
             health,
-            json.dumps({"patterns": pattern_snapshot(conn)}),
+            json.dumps({"patterns": patterns}),
             run_id,
         ),
     )
@@ -106,17 +109,28 @@ def runs(conn: apsw.Connection, limit: int = 50) -> list[dict[str, Any]]:
     return found
 
 
-def snapshot_of(conn: apsw.Connection, run_id: str) -> dict[str, Any] | None:
+def _snapshot(conn: apsw.Connection, where: str, *params: Any) -> dict[str, Any] | None:
+    names = ("id", "run_id", "branch", "taken_at", "health_score", "data")
     found = _rows(
         conn,
-        ("id", "taken_at", "health_score", "data"),
-        "SELECT id, taken_at, health_score, data FROM gate_snapshots WHERE run_id = ?",
-        run_id,
+        names,
+        f"SELECT {', '.join(names)} FROM gate_snapshots WHERE {where} "
+        "ORDER BY taken_at DESC, id DESC LIMIT 1",
+        *params,
     )
     if not found:
         return None
     found[0]["data"] = json.loads(found[0]["data"])
     return found[0]
+
+
+def snapshot_of(conn: apsw.Connection, run_id: str) -> dict[str, Any] | None:
+    return _snapshot(conn, "run_id = ?", run_id)
+
+
+def latest_snapshot(conn: apsw.Connection, branch: str) -> dict[str, Any] | None:
+    """The newest snapshot `drift gate` took on the branch (v1's hold no pattern list)."""
+    return _snapshot(conn, "branch = ? AND source = 'drift'", branch)
 
 
 def compliance_history(conn: apsw.Connection, pattern_id: str) -> list[tuple[str, float]]:

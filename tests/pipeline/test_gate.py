@@ -164,6 +164,21 @@ def test_every_run_is_a_row_with_its_snapshot(repo: Path, monkeypatch) -> None:
     assert 0 < function["compliance"] < 1
 
 
+def test_a_fall_in_compliance_since_the_last_run_is_reported(repo: Path) -> None:
+    assert gate(repo, expect=0)["regressions"] == []
+    add_new_violation(repo)
+    drift(repo, "scan")
+    configure(repo, maxNew=1)
+    done = drift(repo, "gate", "--baseline", "HEAD~1", expect=0)
+    assert "compliance fell since the last gate run on main:" in done.stdout
+    assert f"  naming/function ({FUNCTION_ID}): compliance 88.9% -> " in done.stdout
+    (regression,) = runs(repo)[-1]["data"]["regressions"]
+    assert regression["rule"] == "naming/function"
+    assert regression["after"] < regression["before"]
+    # Compared with the run before it, this one is no news.
+    assert gate(repo, "--baseline", "HEAD~1", expect=0)["regressions"] == []
+
+
 def test_retention_prunes_gate_rows(repo: Path) -> None:
     for _ in range(3):
         drift(repo, "gate", expect=0)
