@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "drift_lsp.commands.scan",
     "drift_lsp.commands.lock",
     "drift_lsp.commands.override",
+    "drift_lsp.commands.gate",
     "drift_lsp.commands.memory",
     "drift_lsp.commands.transfer",
     "drift_lsp.commands.projects",

@@ -13,6 +13,7 @@ from typing import Any
 
 import pathspec
 
+from drift_lsp.analysis.detectors.registry import DETECTORS
 from drift_lsp.json_model import (
     Invalid,
     boolean,
@@ -107,10 +108,44 @@ def _workers(value: Any) -> int:
     return min(int_between(0, 1024)(value), os.cpu_count() or 1)
 
 
+def _min_health(value: Any) -> float | None:
+    return None if value is None else number_between(0.0, 100.0)(value)
+
+
+_MAX_NEW = int_between(0, 1_000_000)
+
+
+def _categories(raw: Any) -> dict[str, dict[str, int]]:
+    """Per-category gates, e.g. {"naming": {"maxNew": 0}}: a category names detectors' family,
+    so a typo would be a gate that never counts anything and is refused instead."""
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise Invalid('expected an object of categories, each like {"maxNew": 0}')
+    known = sorted({detector.category for detector in DETECTORS.values()})
+    for category, limits in raw.items():
+        if category not in known:
+            raise Invalid(f"unknown category; use one of {', '.join(known)}", at=f".{category}")
+        for key, value in limits.items():
+            if key != "maxNew":
+                raise Invalid("the only per-category limit is maxNew", at=f".{category}.{key}")
+            try:
+                _MAX_NEW(value)
+            except Invalid as exc:
+                raise Invalid(exc.message, at=f".{category}.{key}") from None
+    return {category: dict(limits) for category, limits in raw.items()}
+
+
 @dataclass(frozen=True)
 class CiConfig:
+    """`drift check`'s exit code and `drift gate`'s policy."""
+
+    # Lowest severity that fails `drift check`, and that `drift gate` counts.
     fail_on: str = setting("error", "failOn", one_of(*SEVERITIES))
     report_format: str = setting("text", "reportFormat", one_of("text", "json", "sarif"))
+    # New violations (at failOn or worse) since the baseline that `drift gate` lets through.
+    max_new: int = setting(0, "maxNew", _MAX_NEW)
+    # Lowest health score `drift gate` accepts; None: health is reported, never gated.
+    min_health: float | None = setting(None, "minHealth", _min_health)
+    categories: dict[str, dict[str, int]] = collection(dict, "categories", _categories)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Pruning of the tables that only grow: history, scans, health trends, telemetry.
+"""Pruning of the tables that only grow: history, scans, health trends, gate runs, telemetry.
 
 Pruning is a write, so it runs as a writer work item (`prune` takes the writer connection);
 `RetentionSchedule` submits it on a timer or after every N-th scan, never from a reader.
@@ -30,6 +30,9 @@ class Rule:
     time_column: str
     max_age_days: float
     max_rows: int
+    # Columns that order the rows oldest to newest: the rowid where there is one; gate rows
+    # have text ids (Drift v1's, imported) and are ordered by time, ties by id.
+    order: tuple[str, ...] = ("id",)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class RetentionPolicy:
     scan_history: Rule = Rule("scan_history", "started_at", 90, 500)
     health_trends: Rule = Rule("health_trends", "recorded_at", 365, 2_000)
     telemetry_snapshots: Rule = Rule("telemetry_snapshots", "recorded_at", 30, 200)
+    gate_runs: Rule = Rule("gate_runs", "ran_at", 365, 2_000, ("ran_at", "id"))
+    gate_snapshots: Rule = Rule("gate_snapshots", "taken_at", 365, 2_000, ("taken_at", "id"))
 
     @classmethod
     def from_mapping(cls, settings: Mapping[str, Mapping[str, Any]]) -> RetentionPolicy:
@@ -75,11 +80,14 @@ def prune(conn: apsw.Connection, policy: RetentionPolicy = RetentionPolicy()) ->
     """
     deleted = {}
     for rule in policy.rules():
+        key = ", ".join(rule.order)
+        newest = f"SELECT {key} FROM {rule.table} ORDER BY "
+        newest += ", ".join(f"{column} DESC" for column in rule.order)
         total_before = conn.total_changes()
         conn.execute(
-            f"DELETE FROM {rule.table} WHERE id < (SELECT max(id) FROM {rule.table}) AND ("
+            f"DELETE FROM {rule.table} WHERE ({key}) < ({newest} LIMIT 1) AND ("
             f"{rule.time_column} < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?) "
-            f"OR id <= (SELECT id FROM {rule.table} ORDER BY id DESC LIMIT 1 OFFSET ?))",
+            f"OR ({key}) <= ({newest} LIMIT 1 OFFSET ?))",
             (f"-{rule.max_age_days} days", rule.max_rows),
         )
         deleted[rule.table] = conn.total_changes() - total_before

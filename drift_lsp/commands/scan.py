@@ -27,16 +27,19 @@ from drift_lsp.commands.baseline import (
     deleted_violations,
 )
 from drift_lsp.commands.baseline import resolve as resolve_baseline
+from drift_lsp.commands.history import history_json, print_history
 from drift_lsp.commands.upgrade import offer_upgrade
 from drift_lsp.config import ConfigError
 from drift_lsp.workspace import Workspace
 from storage.paths import check_private_dir, db_path
+from storage.repositories import gates as gates_repo
+from storage.repositories import patterns as pattern_repo
 from storage.repositories.patterns import STATUSES, PatternFilter
 
 LEVELS = ("high", "medium", "low", "uncertain")
 
 
-def _positive(text: str) -> int:
+def positive_int(text: str) -> int:
     """argparse type for --limit: a page of zero rows has no last row to continue after."""
     try:
         value = int(text)
@@ -86,13 +89,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--status", choices=STATUSES)
     listing.add_argument("--level", choices=LEVELS)
     listing.add_argument("--after", metavar="ID", help="continue after this pattern id")
-    listing.add_argument("--limit", type=_positive, default=50)
+    listing.add_argument("--limit", type=positive_int, default=50)
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_patterns)
 
     show = subparsers.add_parser("show", help="one pattern in detail")
     show.add_argument("id")
     show.add_argument("--json", action="store_true")
+    show.add_argument(
+        "--history",
+        action="store_true",
+        help="when it was learned and approved, by whom, and how its compliance moved",
+    )
     show.set_defaults(handler=_show)
 
     for name, status in (("approve", "approved"), ("ignore", "ignored")):
@@ -105,7 +113,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     examples = subparsers.add_parser("examples", help="real examples of a pattern")
     examples.add_argument("id")
-    examples.add_argument("--limit", type=_positive, default=5)
+    examples.add_argument("--limit", type=positive_int, default=5)
     examples.add_argument("--json", action="store_true")
     examples.set_defaults(handler=_examples)
 
@@ -120,7 +128,7 @@ def open_workspace(args: argparse.Namespace) -> Iterator[Workspace]:
     if not getattr(args, "creates", False) and not db_path(root).exists():
         # Only a scan creates the database; anything else would report on an empty one.
         print(f"drift: no scan yet in {root.resolve()}; run `drift scan` first", file=sys.stderr)
-        raise SystemExit(1)
+        raise SystemExit(getattr(args, "no_scan_exit", 1))
     try:
         workspace = Workspace.open(root)
     except ConfigError as exc:
@@ -270,26 +278,15 @@ def _check(args: argparse.Namespace) -> int:
         fmt = args.format or workspace.config.ci.report_format
         fail_on = args.fail_on or workspace.config.ci.fail_on
         violations: list[Violation] = []
-        max_size = workspace.config.performance.max_file_size
         fixed: list[report.FixedFile] = []
-        baseline = _baseline(workspace, args.baseline)
+        baseline = resolve_baseline_or_exit(workspace, args.baseline)
         compared = Compared()
-        for path in _targets(workspace, args.paths, baseline):
-            text = _checkable_text(path, max_size)
-            if text is None:
-                continue
-            found = workspace.check_text(path, text)
-            if baseline is not None:
-                result = compare_file(workspace, baseline, path, text, found)
-                compared.add(result)
-                found = [f.violation for f in result.new]
+        for path, text, found in checked_files(workspace, args.paths, baseline, compared):
             if fixing and any(v.quick_fixes for v in found):
                 result = report.fix_text(workspace, path, text, found)
                 fixed.append(result)
                 found = result.remaining
             violations.extend(found)
-        if baseline is not None and not args.paths:
-            compared.add(deleted_violations(workspace, baseline))
     violations.sort(key=report.sort_key)
     if args.diff:
         # Like `ruff check --diff`: the would-be changes only, and exit 1 when there are some.
@@ -317,7 +314,28 @@ def _check(args: argparse.Namespace) -> int:
     return int(any(SEVERITIES.index(v.severity) <= threshold for v in violations))
 
 
-def _baseline(workspace: Workspace, ref: str | None) -> Baseline | None:
+def checked_files(
+    workspace: Workspace, paths: list[str], baseline: Baseline | None, compared: Compared
+) -> Iterator[tuple[Path, str, list[Violation]]]:
+    """Each file to check (`paths`, else the changed ones) with its text and violations; with
+    a baseline, only the violations new since, the whole comparison gathered in `compared`
+    (with, after the last file, the violations of the files deleted since)."""
+    max_size = workspace.config.performance.max_file_size
+    for path in _targets(workspace, paths, baseline):
+        text = _checkable_text(path, max_size)
+        if text is None:
+            continue
+        found = workspace.check_text(path, text)
+        if baseline is not None:
+            result = compare_file(workspace, baseline, path, text, found)
+            compared.add(result)
+            found = [f.violation for f in result.new]
+        yield path, text, found
+    if baseline is not None and not paths:
+        compared.add(deleted_violations(workspace, baseline))
+
+
+def resolve_baseline_or_exit(workspace: Workspace, ref: str | None) -> Baseline | None:
     if ref is None:
         return None
     try:
@@ -384,13 +402,26 @@ def _show(args: argparse.Namespace) -> int:
     with open_workspace(args) as workspace:
         pattern = _pattern_or_exit(workspace, args.id)
         explanation = workspace.explain(pattern.id)
+        history = _history(workspace, pattern.id) if args.history else None
     if args.json:
-        print(json.dumps(pattern.to_json(), indent=2))
+        data = pattern.to_json()
+        print(json.dumps(data if history is None else {**data, "history": history}, indent=2))
         return 0
     print(f"{pattern.id}")
     for line in explanation.lines() if explanation else ():
         print(line)
+    if history is not None:
+        print_history(history, plot=sys.stdout.isatty())
     return 0
+
+
+def _history(workspace: Workspace, pattern_id: str) -> dict[str, Any]:
+    def read(conn):
+        # Compliance per gate run: pattern_history keeps decisions and score moves only.
+        events = pattern_repo.history(conn, pattern_id, limit=1000)
+        return events, gates_repo.compliance_history(conn, pattern_id)
+
+    return history_json(*workspace.db.read("pattern_history", read))
 
 
 def _decide(args: argparse.Namespace) -> int:

@@ -486,6 +486,7 @@ def set_status(
         old = get(conn, pattern_id)
         if old is None:
             raise KeyError(pattern_id)
+        decided = decision(conn, pattern_id)
         conn.execute(
             "INSERT INTO learned_patterns (pattern_id, detector_id, convention_key, decision, "
             "decided_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (pattern_id) DO UPDATE SET "
@@ -501,6 +502,9 @@ def set_status(
             )
             _history(conn, pattern_id, status, {"status": old.status}, {"status": status}, actor)
             changed += 1
+        elif decided is None or decided[:2] != (status, actor):
+            # A person confirming what learning decided alone is history too: who approved.
+            _history(conn, pattern_id, status, {"status": old.status}, {"status": status}, actor)
     return changed
 
 
@@ -510,9 +514,10 @@ def decisions(conn: apsw.Connection) -> dict[str, str]:
 
 def history(
     conn: apsw.Connection, pattern_id: str, *, after: int = 0, limit: int = 100
-) -> list[tuple[int, str, str | None, str | None, str]]:
+) -> list[tuple[int, str, str | None, str | None, str, str]]:
+    """(id, action, old value, new value, when, by whom) of the pattern, oldest first."""
     return conn.execute(
-        "SELECT id, action, old_value, new_value, created_at FROM pattern_history "
+        "SELECT id, action, old_value, new_value, created_at, actor FROM pattern_history "
         "WHERE pattern_id = ? AND id > ? ORDER BY id LIMIT ?",
         (pattern_id, after, limit),
     ).fetchall()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from support import SMALL_REPO_LEARNING, python_repo, write_tree
-from support.cli import commit_all, drift, git
+from support.cli import commit_all, drift, git, init_repo
 
 LEGACY = '''def load_{n}():
     """Old."""
@@ -54,9 +54,7 @@ def repo(tmp_path: Path) -> Path:
     (root / "drift.config.json").write_text(
         json.dumps({"learning": {"autoApproveThreshold": 0.8, **SMALL_REPO_LEARNING}})
     )
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Ann")
-    git(root, "config", "user.email", "ann@example.com")
+    init_repo(root)
     commit_all(root, "legacy code")
     drift(root, "scan")
     drift(root, "approve", "naming/function")

@@ -62,13 +62,28 @@ def test_every_table_is_pruned(db: DatabaseManager) -> None:
             c.executemany(
                 "INSERT INTO telemetry_snapshots (process, data) VALUES ('x', '{}')", [()] * 5
             ),
+            # Gate rows have text ids: time orders them, and one second holds all five.
+            c.executemany(
+                "INSERT INTO gate_runs (id, ran_at, passed, data) VALUES (?, "
+                "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 1, '{}')",
+                [(f"run-{n}",) for n in range(5)],
+            ),
+            c.executemany(
+                "INSERT INTO gate_snapshots (id, taken_at, data) VALUES (?, "
+                "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '{}')",
+                [(f"snapshot-{n}",) for n in range(5)],
+            ),
         )
     )
-    tables = ("pattern_history", "health_trends", "telemetry_snapshots")
+    tables = ("pattern_history", "health_trends", "telemetry_snapshots", "gate_runs",
+              "gate_snapshots")  # fmt: skip
     policy = RetentionPolicy.from_mapping({t: {"max_rows": 2} for t in tables})
     assert db.write(lambda c: prune(c, policy)) == {
         "pattern_history": 3, "scan_history": 0, "health_trends": 3, "telemetry_snapshots": 3,
+        "gate_runs": 3, "gate_snapshots": 3,
     }  # fmt: skip
+    kept = db.read("kept", lambda c: c.execute("SELECT id FROM gate_runs ORDER BY id").fetchall())
+    assert kept == [("run-3",), ("run-4",)]
 
 
 def test_bad_config_names_the_key() -> None:

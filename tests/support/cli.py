@@ -27,6 +27,13 @@ def git(root: Path, *args: str) -> str:
     return done.stdout
 
 
+def init_repo(root: Path, user: str = "Ann") -> None:
+    """A repository on branch main whose commits are `user`'s."""
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", user)
+    git(root, "config", "user.email", f"{user.lower()}@example.com")
+
+
 def commit_all(root: Path, message: str) -> None:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", message)
