@@ -23,6 +23,7 @@ from drift_lsp.features.workspaces import path_of
 
 if TYPE_CHECKING:
     from drift_lsp.features.core import DriftServer
+    from drift_lsp.features.diagnostics import DocumentDiagnostics
 
 FIX_ALL_KIND = "source.fixAll.drift"
 KINDS = [types.CodeActionKind.QuickFix, FIX_ALL_KIND]
@@ -152,25 +153,24 @@ async def _fix_all(ls: DriftServer, uri: str) -> types.CodeAction | None:
     if ls.session.client.resolves_code_action_edits:
         action.data = {"uri": uri}
         return action
-    action.edit = await _fix_all_edit(ls, uri)
+    action.edit = _fix_all_edit(current)
     return action
 
 
 async def resolve(ls: DriftServer, action: types.CodeAction) -> types.CodeAction:
     data: Any = action.data
     if action.kind == FIX_ALL_KIND and isinstance(data, dict) and isinstance(data.get("uri"), str):
-        action.edit = await _fix_all_edit(ls, data["uri"])
+        current = await ls.session.diagnostics.current(ls, data["uri"])
+        action.edit = _fix_all_edit(current) if current is not None else None
     return action
 
 
-async def _fix_all_edit(ls: DriftServer, uri: str) -> types.WorkspaceEdit | None:
-    """The first fix of every Drift diagnostic of the current text, skipping any that
-    overlaps one taken."""
-    current = await ls.session.diagnostics.current(ls, uri)
-    if current is None:
-        return None
+def _fix_all_edit(current: DocumentDiagnostics) -> types.WorkspaceEdit:
+    """The first fix of every Drift diagnostic of `current`, skipping any that overlaps one
+    taken."""
     first_fixes = (data.fixes[0].edits for _, data in _drift(current.items) if data.fixes)
-    return lsp_workspace_edit(uri, current.snapshot.version, fix_all_edits(first_fixes, _span))
+    snapshot = current.snapshot
+    return lsp_workspace_edit(snapshot.uri, snapshot.version, fix_all_edits(first_fixes, _span))
 
 
 def _span(edit: types.TextEdit) -> Span:
