@@ -18,12 +18,22 @@ def _annotations(node: tree_sitter.Node, source: Source) -> str | None:
     return "annotated" if function.child_by_field_name("return_type") else "unannotated"
 
 
+_PARAMETERS = ("required_parameter", "optional_parameter")
+
+
+def _annotated_callable(annotation: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The function or method whose parameter or return type `annotation` is (or whatever
+    else holds it)."""
+    holder = annotation.parent
+    if holder is not None and holder.type in _PARAMETERS:
+        holder = holder.parent.parent if holder.parent else None
+    return holder
+
+
 def _overrides(annotation: tree_sitter.Node) -> bool:
     """A parameter's or the return type of an `override` method: the base class's signature
     (trpc's `override _transform(chunk: any, …)` of a Node stream), not the code's choice."""
-    holder = annotation.parent
-    if holder is not None and holder.type in ("required_parameter", "optional_parameter"):
-        holder = holder.parent.parent if holder.parent else None
+    holder = _annotated_callable(annotation)
     return (
         holder is not None
         and holder.type == "method_definition"
@@ -35,7 +45,7 @@ def _ignored_parameter(annotation: tree_sitter.Node, source: Source) -> bool:
     """`_`-named parameters are there for their position (`(_target: any, prop: string)`) or
     as a phantom (effect's variance markers `_A: (_: any) => _`): their type says nothing."""
     parameter = annotation.parent
-    if parameter is None or parameter.type not in ("required_parameter", "optional_parameter"):
+    if parameter is None or parameter.type not in _PARAMETERS:
         return False
     name = parameter.child_by_field_name("pattern")
     return name is not None and source.text(name).startswith("_")
@@ -52,9 +62,7 @@ def _overload_implementation(annotation: tree_sitter.Node, source: Source) -> bo
     """A parameter or return type of the implementation behind overloads (tanstack's
     `function partialMatchKey(a: QueryKey, …): boolean` then `function partialMatchKey(a: any,
     …)`): callers only see the overloads, and `any` is how the one body accepts them all."""
-    function = annotation.parent
-    if function is not None and function.type in ("required_parameter", "optional_parameter"):
-        function = function.parent.parent if function.parent else None
+    function = _annotated_callable(annotation)
     if function is None or function.type not in _SIGNATURES:
         return False
     holder = function.parent if function.parent.type == "export_statement" else function
