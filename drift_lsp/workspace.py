@@ -395,6 +395,14 @@ class Workspace:
             "pattern", pattern_id, ("patterns",), lambda c: pattern_repo.get(c, pattern_id)
         )
 
+    def patterns_named(self, name: str) -> list[PatternRow]:
+        """The pattern a 16-hex id names, or every pattern of a rule code (naming/function),
+        one per scope it was learned in."""
+        pattern = self.pattern(name)
+        if pattern is not None:
+            return [pattern]
+        return self.patterns(pattern_repo.PatternFilter(detector_id=name), after=None, limit=100)
+
     def patterns(self, where: pattern_repo.PatternFilter, *, after: str | None, limit: int):
         return self.db.read(
             "patterns", lambda c: pattern_repo.search(c, where, after=after, limit=limit)

@@ -12,7 +12,6 @@ from drift_lsp.commands.scan import open_workspace
 from drift_lsp.config import ignore_pattern_problem
 from drift_lsp.indexing.lock import OVERRIDE_SEVERITIES
 from drift_lsp.indexing.locking import override_of
-from storage.repositories.patterns import PatternFilter
 
 
 def _date(text: str) -> dt.date:
@@ -69,12 +68,7 @@ def _override(args: argparse.Namespace) -> int:
                 return _usage_error(f"no override of {args.rule} for {args.glob}")
             print(f"removed {removed} override(s) of {args.rule} for {args.glob}")
             return 0
-        pattern = workspace.pattern(args.rule)
-        patterns = (
-            [pattern]
-            if pattern is not None
-            else workspace.patterns(PatternFilter(detector_id=args.rule), after=None, limit=100)
-        )
+        patterns = workspace.patterns_named(args.rule)
         if not patterns:
             return _usage_error(f"no pattern or rule {args.rule}; see `drift patterns`")
         workspace.set_override(patterns, args.glob, args.severity, expires=args.expires, by=args.by)

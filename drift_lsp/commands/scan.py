@@ -382,10 +382,7 @@ def _patterns(args: argparse.Namespace) -> int:
 def _pattern_or_exit(workspace: Workspace, name: str) -> Any:
     """The pattern a 16-hex id or a rule code (naming/function) names; a rule learned in
     several scopes is ambiguous and its candidates are listed."""
-    pattern = workspace.pattern(name)
-    if pattern is not None:
-        return pattern
-    found = workspace.patterns(PatternFilter(detector_id=name), after=None, limit=100)
+    found = workspace.patterns_named(name)
     if len(found) == 1:
         return found[0]
     if found:
