@@ -20,7 +20,7 @@ from drift_lsp.analysis.detect import Analysis, analyze
 from drift_lsp.analysis.explain import Explanation, explain
 from drift_lsp.analysis.git import git_user
 from drift_lsp.analysis.languages import language_for_path
-from drift_lsp.analysis.model import ApprovedPattern, Violation, pattern_id_of
+from drift_lsp.analysis.model import ApprovedPattern, Violation
 from drift_lsp.analysis.scanner import (
     FileResult,
     Walker,
@@ -60,7 +60,7 @@ from storage.repositories import files as file_repo
 from storage.repositories import patterns as pattern_repo
 from storage.repositories import scans as scan_repo
 from storage.repositories import settings as settings_repo
-from storage.repositories.patterns import ExampleRow, LocationRow, PatternRow
+from storage.repositories.patterns import ExampleRow, LocationRow, PatternRow, pattern_id_of
 from storage.retention import RetentionPolicy, RetentionSchedule, schedule_retention
 
 log = logging.getLogger(__name__)

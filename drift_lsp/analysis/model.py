@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -16,11 +15,6 @@ CONTEXTS = (
     "unknown",
 )
 SEVERITIES = ("error", "warning", "info", "hint")
-
-
-def pattern_id_of(detector_id: str, convention_key: str) -> str:
-    """A pattern's id (16 hex digits): stable across scans, machines and databases."""
-    return hashlib.sha256(f"{detector_id}\0{convention_key}".encode()).hexdigest()[:16]
 
 
 def convention_key_of(value: str, context: str) -> str:

@@ -12,11 +12,12 @@ import apsw
 
 from drift_lsp.analysis.detectors.registry import DETECTORS
 from drift_lsp.analysis.learn import Convention, learn_convention
-from drift_lsp.analysis.model import convention_key_of, pattern_id_of
+from drift_lsp.analysis.model import convention_key_of
 from drift_lsp.config import LearningConfig
 from drift_lsp.indexing.apply import Touched
 from storage.repositories import patterns as pattern_repo
 from storage.repositories import scans as scan_repo
+from storage.repositories.patterns import pattern_id_of
 
 
 @dataclass

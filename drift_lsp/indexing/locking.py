@@ -19,12 +19,11 @@ import datetime as dt
 import apsw
 
 from drift_lsp.analysis.detectors.registry import DETECTORS
-from drift_lsp.analysis.model import pattern_id_of
 from drift_lsp.config import path_matches
 from drift_lsp.indexing.lock import AUTO, Lock, LockEntry, LockOverride
 from storage.repositories import files as file_repo
 from storage.repositories import patterns as pattern_repo
-from storage.repositories.patterns import DecisionRow, OverrideRow
+from storage.repositories.patterns import DecisionRow, OverrideRow, pattern_id_of
 from storage.repositories.scans import Slot
 
 

@@ -16,9 +16,9 @@ import apsw
 STATUSES = ("discovered", "approved", "ignored")
 
 
-def stored_id(detector_id: str, convention_key: str) -> str:
-    """The stored pattern id (ARCHITECTURE.md, "Pattern id"), for rows that come from a
-    file rather than from analysis (which computes the same in `analysis.model`)."""
+def pattern_id_of(detector_id: str, convention_key: str) -> str:
+    """A pattern's id (16 hex digits, ARCHITECTURE.md "Pattern id"): stable across scans,
+    machines and databases, so learning, drift.lock, imports and v1 upgrades agree on it."""
     return hashlib.sha256(f"{detector_id}\0{convention_key}".encode()).hexdigest()[:16]
 
 

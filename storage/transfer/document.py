@@ -18,7 +18,7 @@ from jsonschema.exceptions import ValidationError
 
 from storage.cortex.model import MEMORY_TYPES, RELATIONSHIP_TYPES
 from storage.errors import StorageError
-from storage.repositories.patterns import stored_id
+from storage.repositories.patterns import pattern_id_of
 
 FORMAT = "drift-export"
 FORMAT_VERSION = 1
@@ -107,7 +107,7 @@ def _consistency_problems(document: dict[str, Any]) -> Iterator[str]:
     for n, pattern in enumerate(document["patterns"]):
         where = f"patterns[{n}]"
         # A row whose id disagrees with what every scan computes for it would never match.
-        if pattern["id"] != stored_id(pattern["detector_id"], pattern["convention_key"]):
+        if pattern["id"] != pattern_id_of(pattern["detector_id"], pattern["convention_key"]):
             yield f"{where}.id: does not match its detector_id and convention_key"
         if pattern["id"] in seen:
             yield f"{where}.id: {pattern['id']} appears twice"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storage.repositories.patterns import stored_id
+from storage.repositories.patterns import pattern_id_of
 from storage.v1.layout import V1Pattern
 
 _CATEGORIES = {
@@ -100,7 +100,7 @@ def rows(pattern: V1Pattern, now: str) -> dict[str, Any]:
     outliers = [_location(x, True) for x in data.get("outliers") or [] if isinstance(x, dict)]
     first_seen = data.get("firstSeen") or metadata.get("firstSeen") or now
     row = {
-        "id": stored_id(detector_id, convention_key),
+        "id": pattern_id_of(detector_id, convention_key),
         "category": category_of(pattern.category, subcategory),
         "subcategory": subcategory or None,
         "name": str(data.get("name") or data["id"]),

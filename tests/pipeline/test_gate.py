@@ -14,12 +14,12 @@ import pytest
 from support import SMALL_REPO_LEARNING, python_repo, write_tree
 from support.cli import commit_all, drift, git, init_repo
 
-from drift_lsp.analysis.model import pattern_id_of
 from drift_lsp.cli import main
 from drift_lsp.commands.history import sparkline
 from storage.migrate import migrate
 from storage.paths import db_path
 from storage.repositories import gates as gates_repo
+from storage.repositories.patterns import pattern_id_of
 from storage.retention import RetentionPolicy, prune
 
 FUNCTION_ID = pattern_id_of("naming/function", "snake_case/declaration@python")

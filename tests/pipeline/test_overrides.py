@@ -11,10 +11,10 @@ import pytest
 from support import SMALL_REPO_LEARNING, python_repo
 from support.cli import drift
 
-from drift_lsp.analysis.model import pattern_id_of
 from drift_lsp.workspace import Workspace
 from storage.migrate import migrate
 from storage.paths import db_path
+from storage.repositories.patterns import pattern_id_of
 
 FUNCTION_ID = pattern_id_of("naming/function", "snake_case/declaration@python")
 

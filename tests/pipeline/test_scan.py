@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from support import OLD_MTIME_NS, PY_CONVENTIONAL, SMALL_REPO_LEARNING, write_tree
 
-from drift_lsp.analysis.model import pattern_id_of
 from drift_lsp.workspace import Workspace
+from storage.repositories.patterns import pattern_id_of
 
 FUNCTION_NAMING = pattern_id_of("naming/function", "snake_case/declaration@python")
 

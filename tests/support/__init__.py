@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from drift_lsp.analysis.model import ApprovedPattern, convention_key_of, pattern_id_of
+from drift_lsp.analysis.model import ApprovedPattern, convention_key_of
+from storage.repositories.patterns import pattern_id_of
 
 # Old enough that the age part of confidence is saturated, so numbers are exact.
 OLD_MTIME_NS = 1_600_000_000 * 10**9

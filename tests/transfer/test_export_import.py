@@ -11,8 +11,8 @@ import apsw
 import pytest
 from support import SMALL_REPO_LEARNING, python_repo
 
-from drift_lsp.analysis.model import pattern_id_of
 from drift_lsp.cli import main
+from storage.repositories.patterns import pattern_id_of
 
 FUNCTION_NAMING = pattern_id_of("naming/function", "snake_case/declaration@python")
 

@@ -12,10 +12,10 @@ import apsw
 import pytest
 from support import python_repo
 
-from drift_lsp.analysis.model import pattern_id_of
 from drift_lsp.cli import main
 from storage.database import DatabaseManager
 from storage.migrate import migrate
+from storage.repositories.patterns import pattern_id_of
 
 from .v1_fixtures import stored_pattern, unified_entry, write_extras, write_shard, write_unified
 
