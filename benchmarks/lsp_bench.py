@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from corpus import STDLIB, copy_corpus
+from corpus import STDLIB, copy_corpus, private_registry
 from report import print_result
 
 from drift_lsp.workspace import Workspace
@@ -191,6 +191,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="drift-lsp-bench-") as tmp:
+        private_registry(Path(tmp))
         root = Path(tmp) / "corpus"
         copy_corpus(args.corpus, root)
         module = root / "drift_bench_module.py"

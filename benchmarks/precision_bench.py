@@ -33,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from corpus import private_registry
 from report import print_result
 
 from drift_lsp.analysis.languages import language_for_path, parse
@@ -339,6 +340,7 @@ def broken_fixes(root: Path, reports: list[dict[str, Any]]) -> tuple[int, list[s
 
 def measure(drift: str, corpus: Path, keep_reports: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="drift-precision-") as tmp:
+        private_registry(Path(tmp))
         root = Path(tmp) / corpus.name
         shutil.copytree(corpus, root, symlinks=True)
         _run(drift, root, "scan", ".")

@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import tree_sitter
-from corpus import STDLIB, copy_corpus
+from corpus import STDLIB, copy_corpus, private_registry
 from report import print_result
 
 from drift_lsp.analysis.detect import compiled_query
@@ -79,6 +79,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="drift-scan-bench-") as tmp:
+        private_registry(Path(tmp))
         root = Path(tmp) / "corpus"
         copy_corpus(args.corpus, root)
         (root / "drift.config.json").write_text(
